@@ -27,6 +27,9 @@ typedef enum {
   STUDIO_N_SPLITS
 } StudioSplit;
 
+/* Properties, for binding: name, height, width, channels, class-names (GStrv; all fixed at
+ * construction), n-classes (guint), n-train and n-test (guint64, notified when a split is
+ * set), source (string). */
 #define STUDIO_TYPE_DATASET (studio_dataset_get_type ())
 G_DECLARE_FINAL_TYPE (StudioDataset, studio_dataset, STUDIO, DATASET, GObject)
 
