@@ -1,4 +1,4 @@
-/* studio-augment.h — Keras ImageDataGenerator's random transforms, and Pillow-style resizing. */
+/* studio-augment.h — Keras ImageDataGenerator's random transforms (keras-preprocessing 1.1.2). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 #pragma once
@@ -83,22 +83,5 @@ void studio_augment_apply (const StudioAugmentSettings *settings,
                            int                          width,
                            int                          channels,
                            float                       *output);
-
-/* How images are resized to the model's input. */
-typedef enum {
-  STUDIO_RESIZE_NEAREST,   /* Keras's default: Pillow's NEAREST */
-  STUDIO_RESIZE_BILINEAR,  /* Pillow's BILINEAR (antialiased when shrinking) */
-} StudioResizeFilter;
-
-/* Resizes (in_height, in_width, channels) uint8 into (out_height, out_width, channels).
- * Nearest takes source index floor((x + 0.5) · in / out), as Pillow does. */
-void studio_resize (const guint8       *input,
-                    int                 in_height,
-                    int                 in_width,
-                    int                 channels,
-                    guint8             *output,
-                    int                 out_height,
-                    int                 out_width,
-                    StudioResizeFilter  filter);
 
 G_END_DECLS

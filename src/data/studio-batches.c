@@ -231,7 +231,7 @@ next_batch (void     *user_data,
 StudioBatches *
 studio_batches_new (StudioDataset               *dataset,
                     StudioSplit                  split,
-                    const gsize                 *indices,
+                    const guint32               *indices,
                     gsize                        n_indices,
                     gboolean                     shuffle,
                     const StudioAugmentSettings *settings,

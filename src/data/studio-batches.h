@@ -21,7 +21,7 @@ typedef struct _StudioBatches StudioBatches;
  * referenced; `indices` is copied. */
 StudioBatches  *studio_batches_new (StudioDataset               *dataset,
                                     StudioSplit                  split,
-                                    const gsize                 *indices,
+                                    const guint32               *indices,
                                     gsize                        n_indices,
                                     gboolean                     shuffle,
                                     const StudioAugmentSettings *settings,

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "studio-augment.h"
+#include "studio-resize.h"
 
 enum { SIDE = 4 };
 

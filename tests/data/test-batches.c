@@ -120,7 +120,7 @@ test_subset_in_input_order (void)
 {
   g_autoptr (StudioDataset) dataset = make_dataset ();
   StudioAugmentSettings settings;
-  const gsize subset[] = { 100, 3, 50, 7, 8 };
+  const guint32 subset[] = { 100, 3, 50, 7, 8 };
   g_autoptr (StudioBatches) batches = NULL;
   g_autoptr (GArray) order = NULL;
 
