@@ -17,7 +17,8 @@ build=${CONVSTUDIO_BUILD_DIR:-$top/build}
 
 packages="build-essential meson ninja-build pkg-config gettext
   libgtk-4-dev libopenblas-dev libjson-glib-dev zlib1g-dev librsvg2-common
-  desktop-file-utils appstream xvfb xauth dbus dbus-x11 dataset-fashion-mnist"
+  desktop-file-utils appstream xvfb xauth dbus dbus-x11 fonts-nanum
+  dataset-fashion-mnist"
 
 missing=""
 for package in $packages; do

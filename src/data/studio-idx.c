@@ -407,12 +407,12 @@ read_body (IdxStream *stream, const IdxHeader *header, GCancellable *cancellable
 
       if (header->is_images)
         g_set_error (error, STUDIO_DATA_ERROR, STUDIO_DATA_ERROR_TRUNCATED,
-                     _("“%s” ends after %" G_GUINT64_FORMAT " of %u images"),
-                     stream->display_name, n_complete, header->n_items);
+                     _("“%s” ends after %u of %u images"),
+                     stream->display_name, (guint) n_complete, header->n_items);
       else
         g_set_error (error, STUDIO_DATA_ERROR, STUDIO_DATA_ERROR_TRUNCATED,
-                     _("“%s” ends after %" G_GUINT64_FORMAT " of %u labels"),
-                     stream->display_name, n_complete, header->n_items);
+                     _("“%s” ends after %u of %u labels"),
+                     stream->display_name, (guint) n_complete, header->n_items);
       return NULL;
     }
   if (!idx_stream_finish (stream, cancellable, error))

@@ -448,8 +448,8 @@ make_dataset (StudioImageScan *scan, DecodeJob *job, GError **error)
     {
       g_free (filenames);
       g_set_error (error, STUDIO_IMAGE_ERROR, STUDIO_IMAGE_ERROR_NO_IMAGES,
-                   _("None of the %" G_GSIZE_FORMAT " images in “%s” could be read."),
-                   n_before, shown);
+                   _("None of the %u images in “%s” could be read."),
+                   (guint) n_before, shown);
       return NULL;
     }
   job->cache = g_realloc (job->cache, kept * job->image_bytes);

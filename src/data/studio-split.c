@@ -125,8 +125,8 @@ check_sizes (gsize n, double test_size, gsize n_test, GError **error)
   if (n > G_MAXUINT32 || n_test == 0 || n_test >= n)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("With %" G_GSIZE_FORMAT " samples and a test size of %g, one part "
-                     "of the split would be empty."), n, test_size);
+                   _("With %llu samples and a test size of %g, one part "
+                     "of the split would be empty."), (unsigned long long) n, test_size);
       return FALSE;
     }
   return TRUE;
@@ -187,8 +187,8 @@ studio_split_train_test_stratified (const gint32      *labels,
     if (labels[i] < 0 || (guint) labels[i] >= n_classes)
       {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                     _("Sample %" G_GSIZE_FORMAT " has no class: a stratified split needs "
-                       "labelled samples."), i);
+                     _("Sample %llu has no class: a stratified split needs "
+                       "labelled samples."), (unsigned long long) i);
         return FALSE;
       }
 
