@@ -11,22 +11,6 @@
 
 #define LIMIT STUDIO_MODEL_ERROR_LIMIT
 
-char *
-studio_format_count (gint64 value)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, value < 0 ? -value : value);
-  GString *out = g_string_new (value < 0 ? "-" : "");
-  gsize length = strlen (digits);
-
-  for (gsize i = 0; i < length; i++)
-    {
-      if (i > 0 && (length - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
 void
 studio_layer_set_error (GError                   **error,
                         StudioModelError           code,

@@ -7,6 +7,7 @@
 
 #include "cnn.h"
 #include "studio-error.h"
+#include "studio-format.h"
 
 G_BEGIN_DECLS
 
@@ -26,9 +27,6 @@ typedef struct {
   int channels;
   int rank;                /* with the batch axis: 4 for images, 2 after Flatten */
 } StudioShapeState;
-
-/* 65536 → "65,536", as Keras prints counts. */
-char *studio_format_count (gint64 value);
 
 /* Sets `error` to "Layer 'conv2d' (Conv2D): <message>" (or "Layer 3 (Conv2D): …" when the
  * layer has no name yet). */
