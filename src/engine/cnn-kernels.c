@@ -1,0 +1,489 @@
+/* cnn-kernels.c — the engine's numeric kernels: GEMM, im2col, activations, pooling, BN. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "cnn-kernels.h"
+
+/* Channel statistics are accumulated this many channels at a time, in double on the
+ * stack, so the kernels never allocate. */
+#define CHANNEL_BLOCK 256
+
+void
+cnn_gemm (int transpose_a, int transpose_b, int m, int n, int k, float alpha,
+          const float *a, const float *b, float beta, float *c)
+{
+  int lda = transpose_a ? m : k;
+  int ldb = transpose_b ? k : n;
+
+  if (m == 0 || n == 0)
+    return;
+  cblas_sgemm (CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
+               transpose_b ? CblasTrans : CblasNoTrans,
+               m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+}
+
+/* Whether the window row starting at x0 lies wholly inside the input, so that its
+ * window_w · channels floats are contiguous in NHWC. */
+static inline int
+window_row_inside (const CnnWindow *window, int x0)
+{
+  return x0 >= 0 && x0 + window->window_w <= window->in_w;
+}
+
+void
+cnn_im2col (const CnnWindow *window, const float *in, float *columns)
+{
+  const size_t channels = (size_t) window->channels;
+  const size_t row_floats = (size_t) window->window_w * channels;
+  float *out = columns;
+
+  for (int oy = 0; oy < window->out_h; oy++)
+    for (int ox = 0; ox < window->out_w; ox++)
+      {
+        int y0 = oy * window->stride_h - window->pad_top;
+        int x0 = ox * window->stride_w - window->pad_left;
+
+        for (int ky = 0; ky < window->window_h; ky++, out += row_floats)
+          {
+            int iy = y0 + ky;
+            const float *in_row = in + (size_t) iy * window->in_w * channels;
+
+            if (iy < 0 || iy >= window->in_h)
+              {
+                memset (out, 0, row_floats * sizeof (float));
+                continue;
+              }
+            if (window_row_inside (window, x0))
+              {
+                memcpy (out, in_row + (size_t) x0 * channels, row_floats * sizeof (float));
+                continue;
+              }
+            for (int kx = 0; kx < window->window_w; kx++)
+              {
+                int ix = x0 + kx;
+                float *cell = out + (size_t) kx * channels;
+
+                if (ix < 0 || ix >= window->in_w)
+                  memset (cell, 0, channels * sizeof (float));
+                else
+                  memcpy (cell, in_row + (size_t) ix * channels, channels * sizeof (float));
+              }
+          }
+      }
+}
+
+void
+cnn_col2im_add (const CnnWindow *window, const float *columns, float *din)
+{
+  const size_t channels = (size_t) window->channels;
+  const size_t row_floats = (size_t) window->window_w * channels;
+  const float *col = columns;
+
+  for (int oy = 0; oy < window->out_h; oy++)
+    for (int ox = 0; ox < window->out_w; ox++)
+      {
+        int y0 = oy * window->stride_h - window->pad_top;
+        int x0 = ox * window->stride_w - window->pad_left;
+
+        for (int ky = 0; ky < window->window_h; ky++, col += row_floats)
+          {
+            int iy = y0 + ky;
+            float *din_row = din + (size_t) iy * window->in_w * channels;
+
+            if (iy < 0 || iy >= window->in_h)
+              continue;
+            if (window_row_inside (window, x0))
+              {
+                float *target = din_row + (size_t) x0 * channels;
+                for (size_t i = 0; i < row_floats; i++)
+                  target[i] += col[i];
+                continue;
+              }
+            for (int kx = 0; kx < window->window_w; kx++)
+              {
+                int ix = x0 + kx;
+                if (ix < 0 || ix >= window->in_w)
+                  continue;
+                float *target = din_row + (size_t) ix * channels;
+                const float *source = col + (size_t) kx * channels;
+                for (size_t ch = 0; ch < channels; ch++)
+                  target[ch] += source[ch];
+              }
+          }
+      }
+}
+
+static void
+softmax_row (float *row, int cols)
+{
+  float max = row[0];
+  float sum = 0.0f;
+
+  for (int j = 1; j < cols; j++)
+    max = row[j] > max ? row[j] : max;
+  for (int j = 0; j < cols; j++)
+    {
+      row[j] = expf (row[j] - max);
+      sum += row[j];
+    }
+  for (int j = 0; j < cols; j++)
+    row[j] /= sum;
+}
+
+void
+cnn_bias_activation (float *x, const float *bias, size_t rows, int cols,
+                     CnnActivation activation)
+{
+  for (size_t r = 0; r < rows; r++)
+    {
+      float *row = x + r * (size_t) cols;
+
+      if (bias)
+        for (int j = 0; j < cols; j++)
+          row[j] += bias[j];
+      switch (activation)
+        {
+        case CNN_ACTIVATION_RELU:
+          for (int j = 0; j < cols; j++)
+            row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+          break;
+        case CNN_ACTIVATION_SIGMOID:
+          for (int j = 0; j < cols; j++)
+            row[j] = 1.0f / (1.0f + expf (-row[j]));
+          break;
+        case CNN_ACTIVATION_TANH:
+          for (int j = 0; j < cols; j++)
+            row[j] = tanhf (row[j]);
+          break;
+        case CNN_ACTIVATION_SOFTMAX:
+          softmax_row (row, cols);
+          break;
+        case CNN_ACTIVATION_LINEAR:
+        case CNN_N_ACTIVATIONS:
+        default:
+          break;
+        }
+    }
+}
+
+void
+cnn_activation_backward (CnnActivation activation, const float *y, float *dy, size_t rows,
+                         int cols)
+{
+  const size_t count = rows * (size_t) cols;
+
+  switch (activation)
+    {
+    case CNN_ACTIVATION_RELU:
+      for (size_t i = 0; i < count; i++)
+        dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+      break;
+    case CNN_ACTIVATION_SIGMOID:
+      for (size_t i = 0; i < count; i++)
+        dy[i] *= y[i] * (1.0f - y[i]);
+      break;
+    case CNN_ACTIVATION_TANH:
+      for (size_t i = 0; i < count; i++)
+        dy[i] *= 1.0f - y[i] * y[i];
+      break;
+    case CNN_ACTIVATION_SOFTMAX:
+      for (size_t r = 0; r < rows; r++)
+        {
+          const float *y_row = y + r * (size_t) cols;
+          float *dy_row = dy + r * (size_t) cols;
+          float dot = 0.0f;
+
+          for (int j = 0; j < cols; j++)
+            dot += dy_row[j] * y_row[j];
+          for (int j = 0; j < cols; j++)
+            dy_row[j] = y_row[j] * (dy_row[j] - dot);
+        }
+      break;
+    case CNN_ACTIVATION_LINEAR:
+    case CNN_N_ACTIVATIONS:
+    default:
+      break;
+    }
+}
+
+void
+cnn_column_sums_add (const float *x, size_t rows, int cols, float *sums)
+{
+  for (int c0 = 0; c0 < cols; c0 += CHANNEL_BLOCK)
+    {
+      int c1 = cols - c0 < CHANNEL_BLOCK ? cols : c0 + CHANNEL_BLOCK;
+      double block[CHANNEL_BLOCK] = { 0 };
+
+      for (size_t r = 0; r < rows; r++)
+        {
+          const float *row = x + r * (size_t) cols;
+          for (int j = c0; j < c1; j++)
+            block[j - c0] += row[j];
+        }
+      for (int j = c0; j < c1; j++)
+        sums[j] += (float) block[j - c0];
+    }
+}
+
+/* The range [*first, *last) of window offsets that fall inside an input of `size` cells
+ * when the window starts at `origin`. */
+static inline void
+clip_window (int origin, int window_size, int size, int *first, int *last)
+{
+  *first = origin < 0 ? -origin : 0;
+  *last = origin + window_size > size ? size - origin : window_size;
+}
+
+void
+cnn_max_pool_forward (const CnnWindow *window, const float *in, float *out, int32_t *argmax)
+{
+  const int channels = window->channels;
+
+  for (int oy = 0; oy < window->out_h; oy++)
+    for (int ox = 0; ox < window->out_w; ox++)
+      {
+        size_t out_offset = ((size_t) oy * window->out_w + ox) * channels;
+        float *o = out + out_offset;
+        int32_t *a = argmax + out_offset;
+        int y0 = oy * window->stride_h - window->pad_top;
+        int x0 = ox * window->stride_w - window->pad_left;
+        int ky0, ky1, kx0, kx1;
+
+        clip_window (y0, window->window_h, window->in_h, &ky0, &ky1);
+        clip_window (x0, window->window_w, window->in_w, &kx0, &kx1);
+        for (int ch = 0; ch < channels; ch++)
+          {
+            o[ch] = -INFINITY;
+            a[ch] = -1;
+          }
+        for (int ky = ky0; ky < ky1; ky++)
+          for (int kx = kx0; kx < kx1; kx++)
+            {
+              int32_t base = ((y0 + ky) * window->in_w + (x0 + kx)) * channels;
+              const float *p = in + base;
+              /* Strictly greater: the first maximum in scan order wins, as in TF. The
+               * argmax update is a bit mask, not a branch, so that GCC vectorises it. */
+              for (int ch = 0; ch < channels; ch++)
+                {
+                  int32_t better = -(int32_t) (p[ch] > o[ch]);
+                  o[ch] = p[ch] > o[ch] ? p[ch] : o[ch];
+                  a[ch] = (a[ch] & ~better) | ((base + ch) & better);
+                }
+            }
+      }
+}
+
+void
+cnn_max_pool_backward (const CnnWindow *window, const float *dout, const int32_t *argmax,
+                       float *din)
+{
+  size_t count = (size_t) window->out_h * window->out_w * window->channels;
+
+  for (size_t i = 0; i < count; i++)
+    if (argmax[i] >= 0)
+      din[argmax[i]] += dout[i];
+}
+
+void
+cnn_avg_pool_forward (const CnnWindow *window, const float *in, float *out)
+{
+  const int channels = window->channels;
+
+  for (int oy = 0; oy < window->out_h; oy++)
+    for (int ox = 0; ox < window->out_w; ox++)
+      {
+        float *o = out + ((size_t) oy * window->out_w + ox) * channels;
+        int y0 = oy * window->stride_h - window->pad_top;
+        int x0 = ox * window->stride_w - window->pad_left;
+        int ky0, ky1, kx0, kx1;
+
+        clip_window (y0, window->window_h, window->in_h, &ky0, &ky1);
+        clip_window (x0, window->window_w, window->in_w, &kx0, &kx1);
+        memset (o, 0, (size_t) channels * sizeof (float));
+        for (int ky = ky0; ky < ky1; ky++)
+          for (int kx = kx0; kx < kx1; kx++)
+            {
+              const float *p = in + ((size_t) (y0 + ky) * window->in_w + (x0 + kx)) * channels;
+              for (int ch = 0; ch < channels; ch++)
+                o[ch] += p[ch];
+            }
+        float inv_count = 1.0f / (float) ((ky1 - ky0) * (kx1 - kx0));
+        for (int ch = 0; ch < channels; ch++)
+          o[ch] *= inv_count;
+      }
+}
+
+void
+cnn_avg_pool_backward (const CnnWindow *window, const float *dout, float *din)
+{
+  const int channels = window->channels;
+
+  for (int oy = 0; oy < window->out_h; oy++)
+    for (int ox = 0; ox < window->out_w; ox++)
+      {
+        const float *d = dout + ((size_t) oy * window->out_w + ox) * channels;
+        int y0 = oy * window->stride_h - window->pad_top;
+        int x0 = ox * window->stride_w - window->pad_left;
+        int ky0, ky1, kx0, kx1;
+
+        clip_window (y0, window->window_h, window->in_h, &ky0, &ky1);
+        clip_window (x0, window->window_w, window->in_w, &kx0, &kx1);
+        float inv_count = 1.0f / (float) ((ky1 - ky0) * (kx1 - kx0));
+        for (int ky = ky0; ky < ky1; ky++)
+          for (int kx = kx0; kx < kx1; kx++)
+            {
+              float *p = din + ((size_t) (y0 + ky) * window->in_w + (x0 + kx)) * channels;
+              for (int ch = 0; ch < channels; ch++)
+                p[ch] += d[ch] * inv_count;
+            }
+      }
+}
+
+void
+cnn_channel_moments (const float *x, size_t rows, int channels, float *mean, float *variance)
+{
+  for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK)
+    {
+      int c1 = channels - c0 < CHANNEL_BLOCK ? channels : c0 + CHANNEL_BLOCK;
+      double sum[CHANNEL_BLOCK] = { 0 };
+      double squares[CHANNEL_BLOCK] = { 0 };
+
+      for (size_t r = 0; r < rows; r++)
+        {
+          const float *row = x + r * (size_t) channels;
+          for (int j = c0; j < c1; j++)
+            sum[j - c0] += row[j];
+        }
+      for (int j = c0; j < c1; j++)
+        sum[j - c0] /= (double) rows;
+      for (size_t r = 0; r < rows; r++)
+        {
+          const float *row = x + r * (size_t) channels;
+          for (int j = c0; j < c1; j++)
+            {
+              double centred = row[j] - sum[j - c0];
+              squares[j - c0] += centred * centred;
+            }
+        }
+      for (int j = c0; j < c1; j++)
+        {
+          mean[j] = (float) sum[j - c0];
+          variance[j] = (float) (squares[j - c0] / (double) rows);
+        }
+    }
+}
+
+void
+cnn_batch_norm_apply (const float *x, size_t rows, int channels, const float *mean,
+                      const float *inv_std, const float *gamma, const float *beta, float *y)
+{
+  for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK)
+    {
+      int c1 = channels - c0 < CHANNEL_BLOCK ? channels : c0 + CHANNEL_BLOCK;
+      float scale[CHANNEL_BLOCK], shift[CHANNEL_BLOCK];
+
+      for (int j = c0; j < c1; j++)
+        {
+          scale[j - c0] = gamma[j] * inv_std[j];
+          shift[j - c0] = beta[j] - mean[j] * scale[j - c0];
+        }
+      for (size_t r = 0; r < rows; r++)
+        {
+          const float *in = x + r * (size_t) channels;
+          float *out = y + r * (size_t) channels;
+          for (int j = c0; j < c1; j++)
+            out[j] = in[j] * scale[j - c0] + shift[j - c0];
+        }
+    }
+}
+
+void
+cnn_batch_norm_backward (const float *x, const float *dy, size_t rows, int channels,
+                         const float *mean, const float *inv_std, const float *gamma,
+                         int batch_statistics, float *gamma_grad, float *beta_grad, float *dx)
+{
+  for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK)
+    {
+      int c1 = channels - c0 < CHANNEL_BLOCK ? channels : c0 + CHANNEL_BLOCK;
+      double sum_dy[CHANNEL_BLOCK] = { 0 };
+      double sum_dy_xhat[CHANNEL_BLOCK] = { 0 };
+      float mean_dy[CHANNEL_BLOCK], mean_dy_xhat[CHANNEL_BLOCK], scale[CHANNEL_BLOCK];
+
+      for (size_t r = 0; r < rows; r++)
+        {
+          const float *x_row = x + r * (size_t) channels;
+          const float *dy_row = dy + r * (size_t) channels;
+          for (int j = c0; j < c1; j++)
+            {
+              float xhat = (x_row[j] - mean[j]) * inv_std[j];
+              sum_dy[j - c0] += dy_row[j];
+              sum_dy_xhat[j - c0] += dy_row[j] * xhat;
+            }
+        }
+      for (int j = c0; j < c1; j++)
+        {
+          gamma_grad[j] += (float) sum_dy_xhat[j - c0];
+          beta_grad[j] += (float) sum_dy[j - c0];
+          /* With moving statistics the mean and variance are constants: no correction. */
+          mean_dy[j - c0] = batch_statistics ? (float) (sum_dy[j - c0] / (double) rows) : 0.0f;
+          mean_dy_xhat[j - c0] =
+            batch_statistics ? (float) (sum_dy_xhat[j - c0] / (double) rows) : 0.0f;
+          scale[j - c0] = gamma[j] * inv_std[j];
+        }
+      if (!dx)
+        continue;
+      for (size_t r = 0; r < rows; r++)
+        {
+          const float *x_row = x + r * (size_t) channels;
+          const float *dy_row = dy + r * (size_t) channels;
+          float *dx_row = dx + r * (size_t) channels;
+          for (int j = c0; j < c1; j++)
+            {
+              float xhat = (x_row[j] - mean[j]) * inv_std[j];
+              dx_row[j] = scale[j - c0]
+                          * (dy_row[j] - mean_dy[j - c0] - xhat * mean_dy_xhat[j - c0]);
+            }
+        }
+    }
+}
+
+void
+cnn_dropout_mask (uint64_t key, float rate, uint8_t *mask, size_t count)
+{
+  const uint32_t threshold = (uint32_t) lrintf (rate * 65536.0f);
+
+  for (size_t group = 0; group * 4 < count; group++)
+    {
+      uint64_t bits = cnn_mix64 (key + (group + 1) * UINT64_C (0x9E3779B97F4A7C15));
+      size_t end = group * 4 + 4 < count ? group * 4 + 4 : count;
+      for (size_t i = group * 4; i < end; i++, bits >>= 16)
+        mask[i] = (bits & 0xFFFF) >= threshold;
+    }
+}
+
+void
+cnn_masked_scale (const uint8_t *mask, const float *in, float scale, float *out, size_t count)
+{
+  for (size_t i = 0; i < count; i++)
+    out[i] = in[i] * ((float) mask[i] * scale);
+}
+
+void
+cnn_scale_shift (const float *in, float scale, float offset, float *out, size_t count)
+{
+  for (size_t i = 0; i < count; i++)
+    out[i] = in[i] * scale + offset;
+}
+
+void
+cnn_global_average_backward (const float *dout, size_t positions, int channels, float *din)
+{
+  const float inv_positions = 1.0f / (float) positions;
+
+  for (size_t p = 0; p < positions; p++)
+    for (int c = 0; c < channels; c++)
+      din[p * channels + c] = dout[c] * inv_positions;
+}

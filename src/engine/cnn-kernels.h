@@ -1,0 +1,91 @@
+/* cnn-kernels.h — the engine's numeric kernels: GEMM, im2col, activations, pooling, BN. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Private to the engine. Kernels know nothing of models or layers: they take pointers and
+// sizes. Arrays are row-major, NHWC for images; the shape of each argument is stated.
+
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cnn.h"
+
+/* A sliding window over one NHWC sample: a conv kernel or a pooling window. */
+typedef struct {
+  int in_h, in_w, channels;
+  int out_h, out_w;
+  int window_h, window_w;
+  int stride_h, stride_w;
+  int pad_top, pad_left;
+} CnnWindow;
+
+/* The splitmix64 output function: a bijective mix of 64 bits. */
+static inline uint64_t
+cnn_mix64 (uint64_t z)
+{
+  z = (z ^ (z >> 30)) * UINT64_C (0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * UINT64_C (0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+
+/* c (m, n) = alpha · op(a) · op(b) + beta · c, row-major; op(a) is (m, k), op(b) (k, n).
+ * Every BLAS call of the engine goes through here. */
+void cnn_gemm (int transpose_a, int transpose_b, int m, int n, int k, float alpha,
+               const float *a, const float *b, float beta, float *c);
+
+/* in (in_h, in_w, channels) → columns (out_h · out_w, window_h · window_w · channels),
+ * zeros where the window covers padding. Row order matches an HWIO kernel. */
+void cnn_im2col (const CnnWindow *window, const float *in, float *columns);
+/* The adjoint: din (in_h, in_w, channels) += columns scattered back. */
+void cnn_col2im_add (const CnnWindow *window, const float *columns, float *din);
+
+/* x (rows, cols) = activation (x + bias), bias (cols) or NULL; softmax is per row. */
+void cnn_bias_activation (float *x, const float *bias, size_t rows, int cols,
+                          CnnActivation activation);
+/* dy (rows, cols) becomes the gradient before the activation, given its output y. */
+void cnn_activation_backward (CnnActivation activation, const float *y, float *dy,
+                              size_t rows, int cols);
+/* sums (cols) += column sums of x (rows, cols). */
+void cnn_column_sums_add (const float *x, size_t rows, int cols, float *sums);
+
+/* Max pooling of one sample: out (out_h, out_w, channels); argmax gets the winning input
+ * offset within the sample (padding never wins; Keras/TF pad with -inf). */
+void cnn_max_pool_forward (const CnnWindow *window, const float *in, float *out,
+                           int32_t *argmax);
+/* din (in_h, in_w, channels) must be zeroed; dout and argmax (out_h, out_w, channels). */
+void cnn_max_pool_backward (const CnnWindow *window, const float *dout,
+                            const int32_t *argmax, float *din);
+/* Average pooling over the cells inside the input only (TF 'same' excludes padding). */
+void cnn_avg_pool_forward (const CnnWindow *window, const float *in, float *out);
+/* din (in_h, in_w, channels) must be zeroed. */
+void cnn_avg_pool_backward (const CnnWindow *window, const float *dout, float *din);
+
+/* Per-channel mean and biased variance (channels) of x (rows, channels), two passes
+ * accumulated in double. */
+void cnn_channel_moments (const float *x, size_t rows, int channels, float *mean,
+                          float *variance);
+/* y (rows, channels) = (x − mean) · inv_std · gamma + beta. */
+void cnn_batch_norm_apply (const float *x, size_t rows, int channels, const float *mean,
+                           const float *inv_std, const float *gamma, const float *beta,
+                           float *y);
+/* Gradients of batch normalisation: gamma_grad and beta_grad (channels) accumulate (+=);
+ * dx (rows, channels) is written (may be NULL). With `batch_statistics` the mean and
+ * inv_std were computed from x itself, so dx includes their dependence on x. */
+void cnn_batch_norm_backward (const float *x, const float *dy, size_t rows, int channels,
+                              const float *mean, const float *inv_std, const float *gamma,
+                              int batch_statistics, float *gamma_grad, float *beta_grad,
+                              float *dx);
+
+/* Dropout's keep mask (count): a pure function of `key` — unit u keeps when its 16 bits of
+ * cnn_mix64 (key + (u / 4 + 1)·golden ratio) are at least rate·65536 — so that a resumed
+ * run draws the same masks without any generator state. */
+void cnn_dropout_mask (uint64_t key, float rate, uint8_t *mask, size_t count);
+/* out (count) = mask ? in · scale : 0. */
+void cnn_masked_scale (const uint8_t *mask, const float *in, float scale, float *out,
+                       size_t count);
+/* out (count) = in · scale + offset. */
+void cnn_scale_shift (const float *in, float scale, float offset, float *out, size_t count);
+/* din (positions, channels) = dout (channels) / positions, for one sample. */
+void cnn_global_average_backward (const float *dout, size_t positions, int channels,
+                                  float *din);

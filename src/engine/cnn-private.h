@@ -1,0 +1,119 @@
+/* cnn-private.h — the engine's internal model and layer structures, shared by its sources. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include "cnn.h"
+
+/* Activations per sample and parameters a model may have before we refuse to build it:
+ * beyond these an allocation would fail or the arithmetic on sizes would overflow. */
+#define CNN_MAX_SAMPLE_FLOATS ((int64_t) 1 << 28)
+#define CNN_MAX_PARAMS ((int64_t) 1 << 31)
+
+/* im2col is done for as many samples at once as fit in this many floats (at least one),
+ * which bounds the scratch memory for big images and batches. */
+#define CNN_COLUMN_CHUNK_FLOATS ((size_t) 1 << 20)
+
+/* A layer's output, as Keras prints it: rank 3 is (None, h, w, c); rank 1 is (None, c),
+ * stored here with h = w = 1 so that "the last axis" is always `c`. */
+typedef struct {
+  int rank;
+  int h, w, c;
+} CnnShape;
+
+typedef struct {
+  CnnLayerSpec spec;         /* as built: name filled in, defaults resolved */
+  CnnShape in, out;
+  size_t in_size, out_size;  /* floats per sample */
+  int window_h, window_w;    /* conv kernel or pooling window */
+  int stride_h, stride_w;
+  int pad_top, pad_left;     /* 'same' padding before; the extra cell goes after (TF) */
+  int first_weight, n_weights;
+  int64_t params, trainable_params, macs;
+
+  /* Parameters, pointing into the model's arenas (NULL when the layer has none). */
+  float *kernel;             /* Conv2D (kh, kw, cin, cout); Dense (in, units) */
+  float *bias;               /* (cout) or (units) */
+  float *gamma, *beta;       /* BatchNormalization (c) */
+  float *moving_mean;        /* BatchNormalization (c) */
+  float *moving_variance;    /* BatchNormalization (c) */
+  float *kernel_grad;        /* same shape as kernel */
+  float *bias_grad;          /* same shape as bias */
+  float *gamma_grad, *beta_grad; /* (c) */
+
+  /* Statistics used by the last BatchNormalization forward (batch or moving). */
+  float *norm_mean;          /* (c) */
+  float *norm_inv_std;       /* (c) */
+
+  /* Per-batch buffers, sized for the model's capacity (largest batch seen). */
+  float *output;             /* (capacity, out.h, out.w, out.c), after the activation */
+  int32_t *argmax;           /* MaxPooling2D (capacity, out.h, out.w, out.c): input offset
+                              * within the sample of the winning cell, -1 if none */
+  uint8_t *mask;             /* Dropout (capacity, in_size): 1 kept, 0 dropped */
+} CnnLayer;
+
+struct CnnModel {
+  CnnShape input;
+  size_t input_size;         /* floats per sample */
+  int n_layers;
+  CnnLayer *layers;          /* (n_layers) */
+  int n_weights;
+  CnnWeight *weights;        /* (n_weights), Keras's model.weights order */
+  float *params;             /* (n_params): trainable first, then non-trainable */
+  float *grads;              /* (n_trainable) */
+  size_t n_params, n_trainable;
+  uint64_t seed;
+  uint64_t step;             /* training-mode forwards so far; keys the Dropout masks */
+
+  /* Per-batch storage: one block holding every buffer below and the layers' buffers. */
+  void *batch_block;
+  int capacity;              /* batch size the block is sized for */
+  float *input_copy;         /* (capacity, h, w, c): the last forward's input */
+  float *grad_front;         /* (capacity, largest layer size): gradient ping-pong */
+  float *grad_back;          /* (capacity, largest layer size) */
+  float *columns;            /* (columns_floats): im2col of a chunk of samples */
+  size_t columns_floats;     /* room for at least one sample of every Conv2D */
+  float *logits;             /* (capacity, n_outputs): last layer before softmax/sigmoid */
+  float *input_gradient;     /* (capacity, h, w, c) when compute_input_gradient, else NULL */
+  int compute_input_gradient; /* tests: also back-propagate into the input */
+
+  /* What the last forward did, for the loss and backward. */
+  int last_batch;            /* 0 before any forward */
+  int last_training;
+  uint64_t last_step;        /* the step the last training forward used */
+};
+
+/* cnn-layers.c */
+/* Checks the layer's settings against its input shape and fills in its output shape,
+ * padding, parameter and MAC counts; errors name the layer and the shapes. */
+CnnStatus     cnn_layer_resolve (CnnLayer *layer, int index, const CnnShape *input,
+                                 CnnError *error);
+/* Floats of im2col one sample needs for this layer (0 unless it is a Conv2D). */
+size_t        cnn_layer_columns_per_sample (const CnnLayer *layer);
+/* Whether the last layer keeps its logits for the loss (softmax or sigmoid output). */
+int           cnn_layer_keeps_logits (const CnnModel *model, int index);
+/* The activation fused into the layer (linear for layers without one). */
+CnnActivation cnn_layer_activation (const CnnLayer *layer);
+
+/* cnn-layer-passes.c */
+/* Computes layer->output (batch, out_size) from `in` (batch, in_size). */
+void cnn_layer_forward (CnnModel *model, int index, const float *in, int batch, int training);
+/* `dout` (batch, out_size) is overwritten. When `dout_is_preactivation` it is already the
+ * gradient with respect to the layer's pre-activation (the loss fused the softmax/sigmoid).
+ * Weight gradients accumulate (+=) into the gradient arena. `din` (batch, in_size) may be
+ * NULL when no one needs it (the first layer). */
+void cnn_layer_backward (CnnModel *model, int index, const float *in, float *dout, float *din,
+                         int batch, int dout_is_preactivation);
+
+/* cnn-model.c */
+/* Zeroes the gradient arena and back-propagates `dlast` (last_batch, n_outputs), the
+ * gradient of a scalar with respect to the output of the last forward (or, when
+ * `dlast_is_preactivation`, to the last layer's logits). `dlast` is overwritten. */
+CnnStatus cnn_model_backward (CnnModel *model, float *dlast, int dlast_is_preactivation,
+                              CnnError *error);
+
+/* cnn-rng.c: the key of a layer's Dropout mask at a step (see cnn_dropout_mask). */
+uint64_t cnn_dropout_key (uint64_t seed, uint64_t step, int layer);
+
+/* cnn-summary.c: formats n with thousands separators into out (at least 32 bytes). */
+void cnn_format_thousands (int64_t n, char *out, size_t out_size);
