@@ -234,6 +234,49 @@ append_history (GString      *out,
   g_string_append (out, "]");
 }
 
+static void
+append_pair (GString      *out,
+             const char   *key,
+             const double  pair[2])
+{
+  g_string_append_printf (out, ", \"%s\": [", key);
+  studio_json_append_double (out, pair[0]);
+  g_string_append (out, ", ");
+  studio_json_append_double (out, pair[1]);
+  g_string_append (out, "]");
+}
+
+/* ImageDataGenerator's arguments, under their Keras names. */
+static void
+append_data_settings (GString                   *out,
+                      const StudioTrainingState *training)
+{
+  const StudioAugmentSettings *augment = &training->augment;
+
+  g_string_append (out, ", \"data\": {\"validation_split\": ");
+  studio_json_append_double (out, training->validation_split);
+  g_string_append_printf (out, ", \"stratify\": %s, \"limit\": \"%" G_GUINT64_FORMAT "\", "
+                          "\"steps_per_epoch\": \"%" G_GINT64_FORMAT "\", \"augmentation\": {",
+                          training->stratify ? "true" : "false", training->limit,
+                          training->steps_per_epoch);
+  g_string_append (out, "\"rotation_range\": ");
+  studio_json_append_double (out, augment->rotation_range);
+  append_key_double (out, "width_shift_range", augment->width_shift_range);
+  append_key_double (out, "height_shift_range", augment->height_shift_range);
+  append_key_double (out, "shear_range", augment->shear_range);
+  append_pair (out, "zoom_range", augment->zoom_range);
+  g_string_append_printf (out, ", \"horizontal_flip\": %s, \"vertical_flip\": %s, "
+                          "\"fill_mode\": \"%s\"",
+                          augment->horizontal_flip ? "true" : "false",
+                          augment->vertical_flip ? "true" : "false",
+                          studio_fill_mode_name (augment->fill_mode));
+  append_key_double (out, "cval", augment->cval);
+  if (augment->has_brightness_range)
+    append_pair (out, "brightness_range", augment->brightness_range);
+  append_key_double (out, "rescale", augment->rescale);
+  g_string_append (out, "}}");
+}
+
 char *
 studio_metadata_training_to_json (const StudioTrainingState *training,
                                   guint64                    model_seed,
@@ -253,6 +296,8 @@ studio_metadata_training_to_json (const StudioTrainingState *training,
     append_reduce_lr (out, &training->reduce_lr);
   if (training->history != NULL)
     append_history (out, training->history);
+  if (training->has_data_settings)
+    append_data_settings (out, training);
   g_string_append (out, "}");
   return g_string_free (out, FALSE);
 }
@@ -410,6 +455,70 @@ read_history (JsonArray  *array,
   return TRUE;
 }
 
+static gboolean
+read_pair (JsonObject  *object,
+           const char  *key,
+           double       pair[2],
+           GError     **error)
+{
+  JsonArray *array = studio_json_get_array (object, key);
+
+  for (guint i = 0; array != NULL && json_array_get_length (array) == 2 && i < 2; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_NONE;
+
+      if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+        break;
+      pair[i] = json_node_get_double (node);
+      if (i == 1)
+        return TRUE;
+    }
+  set_corrupt (error, "the augmentation's '%s' is not a pair of numbers", key);
+  return FALSE;
+}
+
+static gboolean
+read_data_settings (JsonObject           *object,
+                    StudioTrainingState  *training,
+                    GError              **error)
+{
+  JsonObject *augmentation = studio_json_get_object (object, "augmentation");
+  StudioAugmentSettings *augment = &training->augment;
+  const char *fill_mode;
+  const char *limit = studio_json_get_string (object, "limit");
+  const char *steps = studio_json_get_string (object, "steps_per_epoch");
+
+  studio_augment_settings_init (augment);
+  if (augmentation == NULL || limit == NULL || steps == NULL
+      || !g_ascii_string_to_unsigned (limit, 10, 0, G_MAXUINT64, &training->limit, NULL)
+      || !g_ascii_string_to_signed (steps, 10, 0, G_MAXINT64, &training->steps_per_epoch, NULL))
+    {
+      set_corrupt (error, "the training state's data settings are incomplete");
+      return FALSE;
+    }
+  studio_json_get_boolean (object, "stratify", &training->stratify);
+  studio_json_get_boolean (augmentation, "horizontal_flip", &augment->horizontal_flip);
+  studio_json_get_boolean (augmentation, "vertical_flip", &augment->vertical_flip);
+  fill_mode = studio_json_get_string (augmentation, "fill_mode");
+  if (fill_mode == NULL || !studio_fill_mode_from_name (fill_mode, &augment->fill_mode))
+    {
+      set_corrupt (error, "the augmentation's fill_mode is missing or unknown");
+      return FALSE;
+    }
+  augment->has_brightness_range = studio_json_get_array (augmentation, "brightness_range") != NULL;
+  return read_double (object, "validation_split", &training->validation_split, error)
+         && read_double (augmentation, "rotation_range", &augment->rotation_range, error)
+         && read_double (augmentation, "width_shift_range", &augment->width_shift_range, error)
+         && read_double (augmentation, "height_shift_range", &augment->height_shift_range, error)
+         && read_double (augmentation, "shear_range", &augment->shear_range, error)
+         && read_pair (augmentation, "zoom_range", augment->zoom_range, error)
+         && read_double (augmentation, "cval", &augment->cval, error)
+         && (!augment->has_brightness_range
+             || read_pair (augmentation, "brightness_range", augment->brightness_range, error))
+         && read_double (augmentation, "rescale", &augment->rescale, error);
+}
+
 gboolean
 studio_metadata_training_from_json (const char           *json,
                                     StudioTrainingState  *training,
@@ -419,7 +528,7 @@ studio_metadata_training_from_json (const char           *json,
                                     GError              **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  JsonObject *object, *early_stopping, *reduce_lr;
+  JsonObject *object, *early_stopping, *reduce_lr, *data;
   JsonArray *history;
 
   *has_best_weights = FALSE;
@@ -441,6 +550,10 @@ studio_metadata_training_from_json (const char           *json,
   reduce_lr = studio_json_get_object (object, "reduce_lr");
   training->has_reduce_lr = reduce_lr != NULL;
   if (reduce_lr != NULL && !read_reduce_lr (reduce_lr, &training->reduce_lr, error))
+    return FALSE;
+  data = studio_json_get_object (object, "data");
+  training->has_data_settings = data != NULL;
+  if (data != NULL && !read_data_settings (data, training, error))
     return FALSE;
   history = studio_json_get_array (object, "history");
   return history == NULL || read_history (history, &training->history, error);

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "cnn.h"
+#include "studio-augment.h"
 #include "studio-error.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,13 @@ typedef struct {
   gboolean has_reduce_lr;
   CnnReduceLROnPlateau reduce_lr;
   GArray *history;                    /* of CnnEpochLogs, one per finished epoch; may be NULL */
+  /* How the run drew its batches, so a resumed run draws the same ones. */
+  gboolean has_data_settings;         /* FALSE when the file does not record them */
+  double validation_split;
+  gboolean stratify;
+  guint64 limit;
+  gint64 steps_per_epoch;
+  StudioAugmentSettings augment;
 } StudioTrainingState;
 
 /* What a model file holds. A loaded one owns all of it (studio_model_file_free releases the

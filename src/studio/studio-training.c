@@ -305,14 +305,11 @@ studio_parse_reduce_lr (const char            *text,
 /* ---------------------------------------------------------------- model and data */
 
 gboolean
-studio_training_check_model (CnnModel       *model,
+studio_training_check_input (CnnModel       *model,
                              StudioDataset  *dataset,
-                             CnnLoss         loss,
                              GError        **error)
 {
   int height, width, channels;
-  guint n_classes = studio_dataset_get_n_classes (dataset);
-  int n_outputs = cnn_model_n_outputs (model);
 
   cnn_model_input_shape (model, &height, &width, &channels);
   if (channels != studio_dataset_get_channels (dataset))
@@ -331,6 +328,20 @@ studio_training_check_model (CnnModel       *model,
                    studio_dataset_get_height (dataset), studio_dataset_get_width (dataset));
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+studio_training_check_model (CnnModel       *model,
+                             StudioDataset  *dataset,
+                             CnnLoss         loss,
+                             GError        **error)
+{
+  guint n_classes = studio_dataset_get_n_classes (dataset);
+  int n_outputs = cnn_model_n_outputs (model);
+
+  if (!studio_training_check_input (model, dataset, error))
+    return FALSE;
   if (loss == CNN_LOSS_BINARY_CROSSENTROPY ? (n_outputs != 1 || n_classes != 2)
                                            : (guint) n_outputs != n_classes)
     {
@@ -518,4 +529,28 @@ studio_training_state_set (StudioTrainingState        *state,
   if (reduce_lr != NULL)
     state->reduce_lr = *reduce_lr;
   state->history = history;
+  state->has_data_settings = TRUE;
+  state->validation_split = config->validation_split;
+  state->stratify = config->stratify;
+  state->limit = config->limit;
+  state->steps_per_epoch = config->steps_per_epoch;
+  state->augment = config->augment;
+}
+
+void
+studio_training_config_resume (StudioTrainingConfig      *config,
+                               const StudioTrainingState *state)
+{
+  g_return_if_fail (config != NULL && state != NULL);
+
+  config->seed = (guint32) state->seed;
+  if (state->batch_size > 0)
+    config->batch_size = state->batch_size;
+  if (!state->has_data_settings)
+    return;
+  config->validation_split = state->validation_split;
+  config->stratify = state->stratify;
+  config->limit = state->limit;
+  config->steps_per_epoch = state->steps_per_epoch;
+  config->augment = state->augment;
 }

@@ -50,6 +50,11 @@ gboolean studio_parse_reduce_lr (const char            *text,
                                  CnnReduceLROnPlateau  *reduce_lr,
                                  GError               **error);
 
+/* Checks that `model` takes the images of `dataset`: (height, width, channels). */
+gboolean studio_training_check_input (CnnModel       *model,
+                                      StudioDataset  *dataset,
+                                      GError        **error);
+
 /* Checks that `model` can train on `dataset`: its input is the images' (height, width,
  * channels) and its last layer has one unit per class (one sigmoid unit for two classes
  * with binary crossentropy). The error says what does not fit, in the user's words. */
@@ -83,13 +88,17 @@ StudioTrainingData *studio_training_data_new (StudioDataset              *datase
 void                studio_training_data_free (StudioTrainingData *data);
 
 /* Fills a model file's training state (for saving) from a run: the epochs done, the
- * callbacks' settings and state, the history. Pointers are borrowed from the arguments. */
+ * callbacks' settings and state, the history, and how batches were drawn (split, limit,
+ * augmentation). Pointers are borrowed from the arguments. */
 void     studio_training_state_set (StudioTrainingState        *state,
                                     const StudioTrainingConfig *config,
                                     int                         epochs_done,
                                     const CnnEarlyStopping     *early_stopping,
                                     const CnnReduceLROnPlateau *reduce_lr,
                                     GArray                     *history);
+/* The reverse for a resumed run: the file's seed, batch size and data settings. */
+void     studio_training_config_resume (StudioTrainingConfig      *config,
+                                        const StudioTrainingState *state);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StudioTrainingData, studio_training_data_free)
 
