@@ -3,10 +3,16 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "studio-status-page.h"
 #include "studio-window-private.h"
+
+/* The seed models of the course, by the number of image channels. */
+#define SEED_MODEL_GRAY "fashion-mnist.json"
+#define SEED_MODEL_COLOR "dogs-vs-cats.json"
 
 /* One Open Dataset request; a newer request or Cancel makes it stale. */
 typedef struct
@@ -60,6 +66,312 @@ remember_dataset (StudioWindow *self,
                            g_str_equal (absolute, default_path) ? "" : absolute);
 }
 
+/* ---------------------------------------------------------------- model and training */
+
+/* The course's model for images like the dataset's: installed, or beside the sources. */
+static StudioArchitecture *
+seed_architecture (StudioDataset *dataset)
+{
+  const char *file_name = studio_dataset_get_channels (dataset) == 3 ? SEED_MODEL_COLOR
+                                                                     : SEED_MODEL_GRAY;
+  const char *folders[] = { PKGDATADIR, SOURCE_DATADIR };
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *path = g_build_filename (folders[i], "models", file_name, NULL);
+      g_autofree char *json = NULL;
+      StudioArchitecture *architecture;
+      CnnLayerSpec *last;
+
+      if (!g_file_get_contents (path, &json, NULL, NULL))
+        continue;
+      architecture = studio_architecture_new_from_json (json, -1, NULL);
+      if (architecture == NULL || architecture->layers->len == 0)
+        {
+          g_clear_pointer (&architecture, studio_architecture_free);
+          continue;
+        }
+      /* One output per class of this dataset. */
+      last = &g_array_index (architecture->layers, CnnLayerSpec, architecture->layers->len - 1);
+      if (last->type == CNN_LAYER_DENSE)
+        last->units = (int) studio_dataset_get_n_classes (dataset);
+      architecture->height = studio_dataset_get_height (dataset);
+      architecture->width = studio_dataset_get_width (dataset);
+      architecture->channels = studio_dataset_get_channels (dataset);
+      return architecture;
+    }
+  return NULL;
+}
+
+static void
+build_session_model (StudioWindow *self)
+{
+  const StudioArchitecture *architecture = studio_model_page_get_architecture (self->model_page);
+  g_autoptr(GError) error = NULL;
+
+  if (architecture == NULL || studio_session_is_running (self->session))
+    return;
+  if (!studio_session_set_architecture (self->session, architecture, &error))
+    studio_session_set_model (self->session, NULL);
+  studio_window_update_actions (self);
+}
+
+static void
+use_dataset_for_training (StudioWindow  *self,
+                          StudioDataset *dataset)
+{
+  if (studio_session_is_running (self->session))
+    return;
+  studio_session_set_dataset (self->session, dataset);
+  studio_model_page_set_input_shape (self->model_page, studio_dataset_get_height (dataset),
+                                     studio_dataset_get_width (dataset),
+                                     studio_dataset_get_channels (dataset));
+  if (studio_model_page_get_architecture (self->model_page) == NULL
+      || studio_session_get_model (self->session) == NULL
+      || !studio_training_check_model (studio_session_get_model (self->session), dataset,
+                                       studio_session_get_config (self->session)->loss, NULL))
+    {
+      g_autoptr(StudioArchitecture) seed = seed_architecture (dataset);
+
+      if (seed != NULL)
+        studio_model_page_set_architecture (self->model_page, seed);
+    }
+  build_session_model (self);
+}
+
+static void
+on_architecture_changed (StudioWindow *self)
+{
+  build_session_model (self);
+}
+
+static void
+on_session_model_changed (StudioWindow *self)
+{
+  CnnModel *model = studio_session_get_model (self->session);
+  g_autoptr(StudioArchitecture) architecture = NULL;
+  const StudioArchitecture *shown = studio_model_page_get_architecture (self->model_page);
+  g_autofree char *shown_json = shown != NULL ? studio_architecture_to_json (shown) : NULL;
+  g_autofree char *model_json = NULL;
+
+  studio_model_page_clear_layer_norms (self->model_page);
+  if (model == NULL)
+    return;
+  /* An opened model replaces the page's layers; a model built from the page is the same. */
+  architecture = studio_architecture_new_from_model (model);
+  model_json = studio_architecture_to_json (architecture);
+  if (g_strcmp0 (shown_json, model_json) != 0)
+    studio_model_page_set_architecture (self->model_page, architecture);
+}
+
+static void
+on_session_progress (StudioWindow *self)
+{
+  CnnModel *model = studio_session_get_model (self->session);
+  int n_layers = model != NULL ? cnn_model_n_layers (model) : 0;
+  g_autofree double *weight_norms = g_new (double, MAX (n_layers, 1));
+  g_autofree double *gradient_norms = g_new (double, MAX (n_layers, 1));
+  gboolean any = FALSE;
+
+  for (int i = 0; i < n_layers; i++)
+    {
+      weight_norms[i] = gradient_norms[i] = NAN;
+      any |= studio_session_get_layer_norms (self->session, i, &weight_norms[i],
+                                             &gradient_norms[i]);
+    }
+  if (any)
+    studio_model_page_set_layer_norms (self->model_page, weight_norms, gradient_norms,
+                                       (guint) n_layers);
+}
+
+static void
+on_session_state (StudioWindow *self)
+{
+  gboolean running = studio_session_is_running (self->session);
+  gboolean paused = studio_session_get_state (self->session) == STUDIO_SESSION_PAUSED;
+
+  studio_model_page_set_editable (self->model_page, !running);
+  gtk_button_set_icon_name (self->pause_button, paused ? "media-playback-start-symbolic"
+                                                       : "media-playback-pause-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
+                               paused ? _("Resume training (Ctrl+.)")
+                                      : _("Pause training (Ctrl+.)"));
+  studio_window_update_actions (self);
+}
+
+static void
+on_session_finished (StudioWindow *self,
+                     const GError *error)
+{
+  /* The dataset may have changed during the run: train on it next time. */
+  StudioDataset *dataset = studio_data_page_get_dataset (self->data_page);
+
+  if (dataset != NULL && dataset != studio_session_get_dataset (self->session))
+    use_dataset_for_training (self, dataset);
+  if (self->save_after_stop)
+    {
+      self->save_after_stop = FALSE;
+      studio_window_choose_model_file (self, TRUE);
+    }
+  else if (self->close_after_stop)
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+on_train_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(StudioWindow) self = user_data;
+
+  /* The page shows the error from the session's "finished" signal. */
+  studio_session_train_finish (STUDIO_SESSION (source), result, NULL);
+  studio_window_update_actions (self);
+}
+
+gboolean
+studio_window_train (StudioWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  StudioTrainingConfig config;
+
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), FALSE);
+
+  if (studio_session_is_running (self->session))
+    return FALSE;
+  config = *studio_session_get_config (self->session);
+  studio_training_page_read_config (self->training_page, &config);
+  config.limit = self->training_limit;
+  studio_session_set_config (self->session, &config);
+  if (!studio_session_check_ready (self->session, &error))
+    {
+      studio_training_page_show_error (self->training_page, error->message);
+      return FALSE;
+    }
+  studio_training_page_show_error (self->training_page, NULL);
+  studio_window_show_page (self, "training");
+  studio_session_train_async (self->session, NULL, on_train_done, g_object_ref (self));
+  return TRUE;
+}
+
+gboolean
+studio_window_save_model (StudioWindow  *self,
+                          const char    *path,
+                          GError       **error)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), FALSE);
+
+  return studio_session_save (self->session, path, error);
+}
+
+gboolean
+studio_window_open_model (StudioWindow  *self,
+                          const char    *path,
+                          GError       **error)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), FALSE);
+
+  if (studio_session_is_running (self->session))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("Stop training before opening another model."));
+      return FALSE;
+    }
+  if (!studio_session_load (self->session, path, error))
+    return FALSE;
+  studio_training_page_show_config (self->training_page,
+                                    studio_session_get_config (self->session));
+  studio_window_update_actions (self);
+  return TRUE;
+}
+
+StudioSession *
+studio_window_get_session (StudioWindow *self)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+StudioModelPage *
+studio_window_get_model_page (StudioWindow *self)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), NULL);
+  return self->model_page;
+}
+
+StudioTrainingPage *
+studio_window_get_training_page (StudioWindow *self)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), NULL);
+  return self->training_page;
+}
+
+void
+studio_window_set_training_limit (StudioWindow *self,
+                                  gsize         limit)
+{
+  g_return_if_fail (STUDIO_IS_WINDOW (self));
+  self->training_limit = limit;
+}
+
+static void
+on_close_response (GtkDialog    *dialog,
+                   int           response,
+                   StudioWindow *self)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == GTK_RESPONSE_CLOSE)
+    self->close_after_stop = TRUE;
+  else if (response == GTK_RESPONSE_ACCEPT)
+    self->save_after_stop = TRUE;
+  else
+    return;
+  studio_session_stop (self->session);
+}
+
+/* Closing during a run asks first: the weights since the last save would be lost. */
+static void
+ask_to_stop_training (StudioWindow *self)
+{
+  GtkWidget *dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                              GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                              GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                              _("Stop training and close?"));
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            _("The model is training. Closing stops it after "
+                                              "the current batch; the epochs trained since "
+                                              "the model was last saved are lost unless you "
+                                              "save it."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog),
+                          _("_Keep Training"), GTK_RESPONSE_CANCEL,
+                          _("_Save Model…"), GTK_RESPONSE_ACCEPT,
+                          _("_Stop and Close"), GTK_RESPONSE_CLOSE,
+                          NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_close_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+connect_session (StudioWindow *self)
+{
+  self->session = studio_session_new ();
+  studio_training_page_set_session (self->training_page, self->session);
+  g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect_swapped (self->session, "notify::has-model",
+                            G_CALLBACK (studio_window_update_actions), self);
+  g_signal_connect_swapped (self->session, "model-changed",
+                            G_CALLBACK (on_session_model_changed), self);
+  g_signal_connect_swapped (self->session, "batch-progress",
+                            G_CALLBACK (on_session_progress), self);
+  g_signal_connect_swapped (self->session, "finished", G_CALLBACK (on_session_finished), self);
+  g_signal_connect_swapped (self->model_page, "architecture-changed",
+                            G_CALLBACK (on_architecture_changed), self);
+  g_signal_connect_swapped (self->model_page, "notify::valid",
+                            G_CALLBACK (studio_window_update_actions), self);
+}
+
 static void
 show_dataset (StudioWindow  *self,
               StudioDataset *dataset,
@@ -75,6 +387,7 @@ show_dataset (StudioWindow  *self,
   title = g_strdup_printf (_("%s — ConvStudio"), studio_dataset_get_name (dataset));
   gtk_window_set_title (GTK_WINDOW (self), title);
   remember_dataset (self, path);
+  use_dataset_for_training (self, dataset);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
 }
 
@@ -247,6 +560,12 @@ studio_window_close_request (GtkWindow *window)
                               gtk_window_is_maximized (window));
     }
   studio_window_cancel_loading (self);
+  if (studio_session_is_running (self->session))
+    {
+      if (!self->close_after_stop)
+        ask_to_stop_training (self);
+      return TRUE;
+    }
 
   return GTK_WINDOW_CLASS (studio_window_parent_class)->close_request (window);
 }
@@ -266,6 +585,8 @@ studio_window_constructed (GObject *object)
       self->settings = settings != NULL ? g_object_ref (settings) : NULL;
     }
   restore_window_state (self);
+  if (self->settings != NULL)
+    studio_training_page_bind_settings (self->training_page, self->settings);
   studio_window_update_actions (self);
 }
 
@@ -280,7 +601,13 @@ studio_window_dispose (GObject *object)
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (self->file_chooser);
   g_clear_object (&self->file_chooser);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      studio_session_stop (self->session);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_WINDOW);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (studio_window_parent_class)->dispose (object);
@@ -329,13 +656,18 @@ studio_window_class_init (StudioWindowClass *klass)
 
   g_type_ensure (STUDIO_TYPE_STATUS_PAGE);
   g_type_ensure (STUDIO_TYPE_DATA_PAGE);
+  g_type_ensure (STUDIO_TYPE_MODEL_PAGE);
+  g_type_ensure (STUDIO_TYPE_TRAINING_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/convstudio/ConvStudio/"
                                                "studio-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, page_stack);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, data_page);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, model_page);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, training_page);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, pause_button);
 
   studio_window_class_install_actions (widget_class);
 }
@@ -344,6 +676,7 @@ static void
 studio_window_init (StudioWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  connect_session (self);
   /* The Data page is where everything starts: it offers to open a dataset. */
   gtk_stack_set_visible_child_name (self->page_stack, "data");
 }

@@ -8,6 +8,9 @@
 #include "studio-application.h"
 #include "studio-data-page.h"
 #include "studio-dataset.h"
+#include "studio-model-page.h"
+#include "studio-session.h"
+#include "studio-training-page.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +34,22 @@ StudioDataPage *studio_window_get_data_page        (StudioWindow      *self);
 void            studio_window_show_page            (StudioWindow      *self,
                                                     const char        *page_name);
 const char     *studio_window_get_visible_page     (StudioWindow      *self);
+
+StudioSession      *studio_window_get_session       (StudioWindow      *self);
+StudioModelPage    *studio_window_get_model_page    (StudioWindow      *self);
+StudioTrainingPage *studio_window_get_training_page (StudioWindow      *self);
+/* Trains on only the first `limit` training samples (0 = all): quick runs and tests. */
+void            studio_window_set_training_limit   (StudioWindow      *self,
+                                                    gsize              limit);
+/* Starts a run with the Training page's settings (what win.train does); FALSE with the
+ * reason on the Training page when the model cannot train on the dataset. */
+gboolean        studio_window_train                (StudioWindow      *self);
+/* Save Model / Open Model without a chooser (.safetensors; Open also takes Keras JSON). */
+gboolean        studio_window_save_model           (StudioWindow      *self,
+                                                    const char        *path,
+                                                    GError           **error);
+gboolean        studio_window_open_model           (StudioWindow      *self,
+                                                    const char        *path,
+                                                    GError           **error);
 
 G_END_DECLS

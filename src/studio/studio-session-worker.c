@@ -5,6 +5,11 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <glib/gi18n-lib.h>
 
@@ -270,6 +275,11 @@ studio_session_run_thread (GTask        *task,
   };
   CnnStatus status;
 
+#ifdef __linux__
+  /* The window must stay responsive on a busy machine: the run yields to the main thread.
+   * (On Linux a thread's nice value is its own.) */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
   data = studio_training_data_new (run->dataset, NULL, &run->config, &error);
   if (data == NULL)
     {

@@ -1,0 +1,279 @@
+/* test-training.c — trains in the real window under Xvfb: plots, table, exports, latency. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "studio-application.h"
+#include "studio-window.h"
+#include "test-display.h"
+
+#define WAIT_SECONDS 90
+/* 960 training and 240 validation images: 10 batches of 96 per epoch. */
+#define TRAINING_LIMIT 1200
+
+static StudioApplication *application;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+keep_waking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  data,
+            double    seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  guint tick = g_timeout_add (10, keep_waking, NULL);
+  gboolean held;
+
+  while (!(held = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return held;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+is_done_loading (gpointer window)
+{
+  return !studio_window_get_loading (window);
+}
+
+static gboolean
+can_train (gpointer window)
+{
+  return gtk_widget_activate_action (window, "win.show-page", "s", "training")
+         && studio_session_get_model (studio_window_get_session (window)) != NULL
+         && studio_session_check_ready (studio_window_get_session (window), NULL);
+}
+
+static gboolean
+has_layers (gpointer window)
+{
+  CnnModel *model = studio_session_get_model (studio_window_get_session (window));
+
+  return model != NULL
+         && cnn_model_n_layers (model) == GPOINTER_TO_INT (g_object_get_data (window, "layers"));
+}
+
+static char *
+output_path (const char *filename)
+{
+  const char *build_dir = g_getenv ("TEST_BUILD_DIR");
+  g_autofree char *folder = g_build_filename (build_dir != NULL ? build_dir : ".", "app", NULL);
+
+  g_mkdir_with_parents (folder, 0755);
+  return g_build_filename (folder, filename, NULL);
+}
+
+static void
+save_window_png (GtkWidget  *widget,
+                 const char *filename)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autofree char *path = output_path (filename);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Window rendered to %s", path);
+}
+
+/* Runs the main loop until training ends; returns the worst gap between two main-loop
+ * iterations in ms (a 1 ms timeout keeps the loop waking). */
+static double
+wait_for_training (StudioSession *session)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (1, keep_waking, NULL);
+  gint64 last = g_get_monotonic_time ();
+  gint64 worst = 0;
+
+  while (studio_session_is_running (session) && g_get_monotonic_time () < deadline)
+    {
+      gint64 now;
+
+      g_main_context_iteration (NULL, TRUE);
+      now = g_get_monotonic_time ();
+      if (now - last > 30000)
+        g_test_message ("gap of %.0f ms at batch %u", (now - last) / 1000.0,
+                        studio_session_get_batch_points (session)->len);
+      worst = MAX (worst, now - last);
+      last = now;
+    }
+  g_source_remove (tick);
+  g_assert_false (studio_session_is_running (session));
+  return worst / 1000.0;
+}
+
+static void
+configure_one_epoch (StudioWindow *window)
+{
+  StudioTrainingConfig config;
+
+  studio_training_config_init_recipe (&config, "fashion-mnist");
+  config.epochs = 1;
+  config.batch_size = 96;
+  studio_training_page_show_config (studio_window_get_training_page (window), &config);
+  studio_window_set_training_limit (window, TRAINING_LIMIT);
+}
+
+static void
+check_exports (StudioWindow *window)
+{
+  g_autofree char *csv_path = output_path ("training-history.csv");
+  g_autofree char *png_path = output_path ("training-plot.png");
+  g_autofree char *svg_path = output_path ("training-plot.svg");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_unlink (csv_path);
+  g_unlink (png_path);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-history-path", "s", csv_path);
+  g_assert_true (g_file_get_contents (csv_path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strchomp (contents), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_true (g_str_has_prefix (lines[0], "epoch,loss,accuracy,val_loss,val_accuracy,lr"));
+  g_assert_true (g_str_has_prefix (lines[1], "1,"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-plot-path", "s", png_path);
+  pixbuf = gdk_pixbuf_new_from_file (png_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 1200);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-plot-path", "s", svg_path);
+  g_assert_true (g_file_test (svg_path, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+check_save_and_open (StudioWindow *window)
+{
+  StudioSession *session = studio_window_get_session (window);
+  g_autofree char *path = output_path ("training-model.safetensors");
+
+  g_unlink (path);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save-model-path", "s", path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-model-path", "s", path);
+  g_assert_cmpint (studio_session_get_epochs_done (session), ==, 1);
+  g_assert_cmpuint (studio_epoch_table_get_n_rows (studio_training_page_get_epoch_table (
+                      studio_window_get_training_page (window))), ==, 1);
+  g_unlink (path);
+}
+
+static void
+test_train_one_epoch (void)
+{
+  StudioWindow *window = studio_window_new (application);
+  StudioSession *session = studio_window_get_session (window);
+  StudioTrainingPage *page = studio_window_get_training_page (window);
+  StudioModelPage *model_page = studio_window_get_model_page (window);
+  const char *folder = g_getenv ("FASHION_MNIST_DIR");
+  g_autofree char *log = NULL;
+  int n_layers;
+  double worst_gap_ms;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 780);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (is_mapped, window, WAIT_SECONDS));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-dataset-path", "s",
+                              folder != NULL ? folder : FASHION_MNIST_DIR);
+  g_assert_true (wait_until (is_done_loading, window, WAIT_SECONDS));
+  g_assert_true (wait_until (can_train, window, WAIT_SECONDS));
+
+  /* An edit on the Model page reaches the session's model. */
+  n_layers = cnn_model_n_layers (studio_session_get_model (session));
+  studio_model_page_add_layer (model_page, studio_model_page_get_n_layers (model_page) - 1,
+                               CNN_LAYER_DROPOUT);
+  g_object_set_data (G_OBJECT (window), "layers", GINT_TO_POINTER (n_layers + 1));
+  g_assert_true (wait_until (has_layers, window, WAIT_SECONDS));
+
+  configure_one_epoch (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (studio_session_is_running (session));
+  g_assert_false (studio_model_page_get_editable (model_page));
+  g_assert_cmpstr (studio_window_get_visible_page (window), ==, "training");
+  worst_gap_ms = wait_for_training (session);
+  g_test_message ("worst main-loop gap during training: %.1f ms", worst_gap_ms);
+  wait_until (never, NULL, 0.3);
+
+  g_assert_true (studio_model_page_get_editable (model_page));
+  g_assert_cmpuint (studio_plot_get_n_batch_points (studio_training_page_get_plot (page)), ==, 10);
+  g_assert_cmpuint (studio_plot_get_n_epochs (studio_training_page_get_plot (page)), ==, 1);
+  g_assert_cmpuint (studio_epoch_table_get_n_rows (studio_training_page_get_epoch_table (page)),
+                    ==, 1);
+  log = studio_training_page_get_log_text (page);
+  g_assert_nonnull (strstr (log, "Epoch 1/1"));
+  g_assert_nonnull (strstr (log, "10/10 - "));
+
+  check_exports (window);
+  save_window_png (GTK_WIDGET (window), "window-training.png");
+  check_save_and_open (window);
+  g_assert_cmpfloat (worst_gap_ms, <, 100);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_until (never, NULL, 0.1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(GStrv) system_data_dirs = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  system_data_dirs = test_get_system_data_dirs ();
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  test_use_system_data_dirs ((const char * const *) system_data_dirs);
+  application = studio_application_new ();
+  g_application_set_flags (G_APPLICATION (application),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/app/training/train-one-epoch", test_train_one_epoch);
+  status = g_test_run ();
+
+  g_clear_object (&application);
+  return status;
+}
