@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# pytorch_reference.py — the seed models in PyTorch, timed like bench/bench-engine (comparison only).
+# pytorch_reference.py — the seed models in PyTorch, timed like bench-engine (comparison only).
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Builds the same architecture and optimizer as ConvStudio's seed models (Keras defaults:
@@ -53,7 +53,7 @@ def seed_model(name):
     return model, channels
 
 
-def load_images(name, count, seed):
+def load_images(name, count):
     if name == "fashion-mnist":
         folder = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
         with gzip.open(os.path.join(folder, "train-images-idx3-ubyte.gz")) as f:
@@ -61,10 +61,29 @@ def load_images(name, count, seed):
         with gzip.open(os.path.join(folder, "train-labels-idx1-ubyte.gz")) as f:
             y = np.frombuffer(f.read(), np.uint8, offset=8)[:count]
         return x.astype(np.float32) / 255, y.astype(np.int64)
-    rng = np.random.RandomState(seed)
-    x = rng.randint(0, 256, size=(count, 3, 128, 128)).astype(np.float32) / 255
-    y = rng.randint(0, 2, size=count).astype(np.int64)
-    return x, y
+    return synthetic_images(count)
+
+
+def bench_hash(x):
+    """Chris Wellons' lowbias32 on uint32 arrays: bench-engine.c's bench_hash."""
+    x = x ^ (x >> 16)
+    x = x * np.uint32(0x7FEB352D)
+    x = x ^ (x >> 15)
+    x = x * np.uint32(0x846CA68B)
+    return x ^ (x >> 16)
+
+
+def synthetic_images(count):
+    """The Dogs-vs-Cats stand-in bench-engine generates: pixel i of the NHWC array is
+    (hash(i) & 255) / 255, label n is hash(n ^ 0xA5A5A5A5) & 1. Returned as NCHW."""
+    x = np.empty((count, 128, 128, 3), np.float32)
+    flat = x.reshape(-1)
+    step = 1 << 22
+    for start in range(0, flat.size, step):
+        index = np.arange(start, min(start + step, flat.size), dtype=np.uint32)
+        flat[start:start + index.size] = (bench_hash(index) & 0xFF).astype(np.float32) / 255
+    labels = bench_hash(np.arange(count, dtype=np.uint32) ^ np.uint32(0xA5A5A5A5)) & 1
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2)), labels.astype(np.int64)
 
 
 def main():
@@ -86,7 +105,7 @@ def main():
     loss_function = nn.CrossEntropyLoss()
 
     n = args.batch_size * (args.steps + args.warmup)
-    x, y = load_images(args.model, n, 0)
+    x, y = load_images(args.model, min(n, 60000) if args.model == "fashion-mnist" else n)
     x, y = torch.from_numpy(x), torch.from_numpy(y)
 
     def batch(step):

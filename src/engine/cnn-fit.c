@@ -163,8 +163,7 @@ cnn_model_train_batch (CnnModel *model, CnnOptimizer *optimizer, CnnLoss loss,
     return cnn_error_set (error, CNN_ERROR_INVALID_ARGUMENT,
                           "Training needs a model, an optimizer and a non-empty batch.");
   size_t n_params = 0;
-  float *params = cnn_model_trainable_arena (model, &n_params);
-  float *grads = cnn_model_gradient_arena (model, NULL);
+  cnn_model_trainable_arena (model, &n_params);
   if (n_params != cnn_optimizer_n_params (optimizer))
     return cnn_error_set (error, CNN_ERROR_INVALID_ARGUMENT,
                           "The optimizer was made for %zu parameters, the model trains %zu.",
@@ -187,7 +186,7 @@ cnn_model_train_batch (CnnModel *model, CnnOptimizer *optimizer, CnnLoss loss,
     return cnn_error_set (error, CNN_ERROR_NUMERIC,
                           "The loss became %s. Try a lower learning rate.",
                           isnan (batch_loss) ? "NaN" : "infinite");
-  cnn_optimizer_step (optimizer, params, grads);
+  cnn_model_optimizer_step (model, optimizer);
   return CNN_OK;
 }
 

@@ -25,6 +25,18 @@ cnn_gemm (int transpose_a, int transpose_b, int m, int n, int k, float alpha,
                m, n, k, alpha, a, lda, b, ldb, beta, c, n);
 }
 
+void
+cnn_gemm_strided (int transpose_a, int transpose_b, int m, int n, int k, float alpha,
+                  const float *a, int lda, const float *b, int ldb, float beta, float *c,
+                  int ldc)
+{
+  if (m == 0 || n == 0)
+    return;
+  cblas_sgemm (CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
+               transpose_b ? CblasTrans : CblasNoTrans,
+               m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 /* Whether the window row starting at x0 lies wholly inside the input, so that its
  * window_w · channels floats are contiguous in NHWC. */
 static inline int
@@ -343,35 +355,18 @@ cnn_avg_pool_backward (const CnnWindow *window, const float *dout, float *din)
 }
 
 void
-cnn_channel_moments (const float *x, size_t rows, int channels, float *mean, float *variance)
+cnn_channel_sums (const float *x, size_t rows, int channels, double *sum, double *squares)
 {
-  for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK)
+  for (int j = 0; j < channels; j++)
+    sum[j] = squares[j] = 0.0;
+  for (size_t r = 0; r < rows; r++)
     {
-      int c1 = channels - c0 < CHANNEL_BLOCK ? channels : c0 + CHANNEL_BLOCK;
-      double sum[CHANNEL_BLOCK] = { 0 };
-      double squares[CHANNEL_BLOCK] = { 0 };
-
-      for (size_t r = 0; r < rows; r++)
+      const float *row = x + r * (size_t) channels;
+      for (int j = 0; j < channels; j++)
         {
-          const float *row = x + r * (size_t) channels;
-          for (int j = c0; j < c1; j++)
-            sum[j - c0] += row[j];
-        }
-      for (int j = c0; j < c1; j++)
-        sum[j - c0] /= (double) rows;
-      for (size_t r = 0; r < rows; r++)
-        {
-          const float *row = x + r * (size_t) channels;
-          for (int j = c0; j < c1; j++)
-            {
-              double centred = row[j] - sum[j - c0];
-              squares[j - c0] += centred * centred;
-            }
-        }
-      for (int j = c0; j < c1; j++)
-        {
-          mean[j] = (float) sum[j - c0];
-          variance[j] = (float) (squares[j - c0] / (double) rows);
+          double value = row[j];
+          sum[j] += value;
+          squares[j] += value * value;
         }
     }
 }
@@ -401,40 +396,37 @@ cnn_batch_norm_apply (const float *x, size_t rows, int channels, const float *me
 }
 
 void
-cnn_batch_norm_backward (const float *x, const float *dy, size_t rows, int channels,
-                         const float *mean, const float *inv_std, const float *gamma,
-                         int batch_statistics, float *gamma_grad, float *beta_grad, float *dx)
+cnn_batch_norm_backward_sums (const float *x, const float *dy, size_t rows, int channels,
+                              const float *mean, const float *inv_std, double *sum_dy,
+                              double *sum_dy_xhat)
+{
+  for (int j = 0; j < channels; j++)
+    sum_dy[j] = sum_dy_xhat[j] = 0.0;
+  for (size_t r = 0; r < rows; r++)
+    {
+      const float *x_row = x + r * (size_t) channels;
+      const float *dy_row = dy + r * (size_t) channels;
+      for (int j = 0; j < channels; j++)
+        {
+          float xhat = (x_row[j] - mean[j]) * inv_std[j];
+          sum_dy[j] += dy_row[j];
+          sum_dy_xhat[j] += dy_row[j] * xhat;
+        }
+    }
+}
+
+void
+cnn_batch_norm_backward_apply (const float *x, const float *dy, size_t rows, int channels,
+                               const float *mean, const float *inv_std, const float *gamma,
+                               const float *mean_dy, const float *mean_dy_xhat, float *dx)
 {
   for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK)
     {
       int c1 = channels - c0 < CHANNEL_BLOCK ? channels : c0 + CHANNEL_BLOCK;
-      double sum_dy[CHANNEL_BLOCK] = { 0 };
-      double sum_dy_xhat[CHANNEL_BLOCK] = { 0 };
-      float mean_dy[CHANNEL_BLOCK], mean_dy_xhat[CHANNEL_BLOCK], scale[CHANNEL_BLOCK];
+      float scale[CHANNEL_BLOCK];
 
-      for (size_t r = 0; r < rows; r++)
-        {
-          const float *x_row = x + r * (size_t) channels;
-          const float *dy_row = dy + r * (size_t) channels;
-          for (int j = c0; j < c1; j++)
-            {
-              float xhat = (x_row[j] - mean[j]) * inv_std[j];
-              sum_dy[j - c0] += dy_row[j];
-              sum_dy_xhat[j - c0] += dy_row[j] * xhat;
-            }
-        }
       for (int j = c0; j < c1; j++)
-        {
-          gamma_grad[j] += (float) sum_dy_xhat[j - c0];
-          beta_grad[j] += (float) sum_dy[j - c0];
-          /* With moving statistics the mean and variance are constants: no correction. */
-          mean_dy[j - c0] = batch_statistics ? (float) (sum_dy[j - c0] / (double) rows) : 0.0f;
-          mean_dy_xhat[j - c0] =
-            batch_statistics ? (float) (sum_dy_xhat[j - c0] / (double) rows) : 0.0f;
-          scale[j - c0] = gamma[j] * inv_std[j];
-        }
-      if (!dx)
-        continue;
+        scale[j - c0] = gamma[j] * inv_std[j];
       for (size_t r = 0; r < rows; r++)
         {
           const float *x_row = x + r * (size_t) channels;
@@ -443,25 +435,34 @@ cnn_batch_norm_backward (const float *x, const float *dy, size_t rows, int chann
           for (int j = c0; j < c1; j++)
             {
               float xhat = (x_row[j] - mean[j]) * inv_std[j];
-              dx_row[j] = scale[j - c0]
-                          * (dy_row[j] - mean_dy[j - c0] - xhat * mean_dy_xhat[j - c0]);
+              dx_row[j] = scale[j - c0] * (dy_row[j] - mean_dy[j] - xhat * mean_dy_xhat[j]);
             }
         }
     }
 }
 
 void
-cnn_dropout_mask (uint64_t key, float rate, uint8_t *mask, size_t count)
+cnn_dropout_mask_range (uint64_t key, float rate, uint8_t *mask, size_t first, size_t count)
 {
   const uint32_t threshold = (uint32_t) lrintf (rate * 65536.0f);
+  const size_t end = first + count;
 
-  for (size_t group = 0; group * 4 < count; group++)
+  for (size_t group = first / 4; group * 4 < end; group++)
     {
       uint64_t bits = cnn_mix64 (key + (group + 1) * UINT64_C (0x9E3779B97F4A7C15));
-      size_t end = group * 4 + 4 < count ? group * 4 + 4 : count;
-      for (size_t i = group * 4; i < end; i++, bits >>= 16)
-        mask[i] = (bits & 0xFFFF) >= threshold;
+      size_t begin = group * 4 > first ? group * 4 : first;
+      size_t stop = group * 4 + 4 < end ? group * 4 + 4 : end;
+
+      bits >>= 16 * (begin - group * 4);
+      for (size_t i = begin; i < stop; i++, bits >>= 16)
+        mask[i - first] = (bits & 0xFFFF) >= threshold;
     }
+}
+
+void
+cnn_dropout_mask (uint64_t key, float rate, uint8_t *mask, size_t count)
+{
+  cnn_dropout_mask_range (key, rate, mask, 0, count);
 }
 
 void

@@ -34,6 +34,11 @@ cnn_mix64 (uint64_t z)
 void cnn_gemm (int transpose_a, int transpose_b, int m, int n, int k, float alpha,
                const float *a, const float *b, float beta, float *c);
 
+/* The same on sub-matrices: explicit leading dimensions (row strides) of a, b and c. */
+void cnn_gemm_strided (int transpose_a, int transpose_b, int m, int n, int k, float alpha,
+                       const float *a, int lda, const float *b, int ldb, float beta, float *c,
+                       int ldc);
+
 /* in (in_h, in_w, channels) → columns (out_h · out_w, window_h · window_w · channels),
  * zeros where the window covers padding. Row order matches an HWIO kernel. */
 void cnn_im2col (const CnnWindow *window, const float *in, float *columns);
@@ -61,26 +66,32 @@ void cnn_avg_pool_forward (const CnnWindow *window, const float *in, float *out)
 /* din (in_h, in_w, channels) must be zeroed. */
 void cnn_avg_pool_backward (const CnnWindow *window, const float *dout, float *din);
 
-/* Per-channel mean and biased variance (channels) of x (rows, channels), two passes
- * accumulated in double. */
-void cnn_channel_moments (const float *x, size_t rows, int channels, float *mean,
-                          float *variance);
+/* sum and squares (channels) = per-channel Σx and Σx² of x (rows, channels), in double:
+ * a slice's share of the batch statistics. */
+void cnn_channel_sums (const float *x, size_t rows, int channels, double *sum,
+                       double *squares);
 /* y (rows, channels) = (x − mean) · inv_std · gamma + beta. */
 void cnn_batch_norm_apply (const float *x, size_t rows, int channels, const float *mean,
                            const float *inv_std, const float *gamma, const float *beta,
                            float *y);
-/* Gradients of batch normalisation: gamma_grad and beta_grad (channels) accumulate (+=);
- * dx (rows, channels) is written (may be NULL). With `batch_statistics` the mean and
- * inv_std were computed from x itself, so dx includes their dependence on x. */
-void cnn_batch_norm_backward (const float *x, const float *dy, size_t rows, int channels,
-                              const float *mean, const float *inv_std, const float *gamma,
-                              int batch_statistics, float *gamma_grad, float *beta_grad,
-                              float *dx);
+/* A slice's share of the batch-norm gradient sums (channels): Σdy and Σdy·x̂, in double. */
+void cnn_batch_norm_backward_sums (const float *x, const float *dy, size_t rows, int channels,
+                                   const float *mean, const float *inv_std, double *sum_dy,
+                                   double *sum_dy_xhat);
+/* dx (rows, channels) = gamma·inv_std·(dy − mean_dy − x̂·mean_dy_xhat), where mean_dy and
+ * mean_dy_xhat (channels) are the batch means of the sums above (0 with moving statistics,
+ * which do not depend on x). */
+void cnn_batch_norm_backward_apply (const float *x, const float *dy, size_t rows, int channels,
+                                    const float *mean, const float *inv_std, const float *gamma,
+                                    const float *mean_dy, const float *mean_dy_xhat, float *dx);
 
 /* Dropout's keep mask (count): a pure function of `key` — unit u keeps when its 16 bits of
  * cnn_mix64 (key + (u / 4 + 1)·golden ratio) are at least rate·65536 — so that a resumed
  * run draws the same masks without any generator state. */
 void cnn_dropout_mask (uint64_t key, float rate, uint8_t *mask, size_t count);
+/* The units [first, first + count) of that mask, into mask (count). */
+void cnn_dropout_mask_range (uint64_t key, float rate, uint8_t *mask, size_t first,
+                             size_t count);
 /* out (count) = mask ? in · scale : 0. */
 void cnn_masked_scale (const uint8_t *mask, const float *in, float scale, float *out,
                        size_t count);

@@ -37,117 +37,255 @@ conv_chunk_samples (const CnnModel *model, const CnnLayer *layer)
   return (int) (model->columns_floats / cnn_layer_columns_per_sample (layer));
 }
 
-/* Applies bias and activation to a GEMM's result, keeping the logits when the loss
- * needs them. */
+/* What a slice task needs: the layer and the pass's arrays. */
+typedef struct {
+  CnnModel *model;
+  int index;
+  const float *in;           /* (batch, in_size) */
+  float *dout;               /* (batch, out_size) */
+  float *din;                /* (batch, in_size) or NULL */
+  int batch;
+  int training;
+  int dout_is_preactivation;
+} PassTask;
+
+/* Applies bias and activation to rows [row0, row0 + rows) of a GEMM's result, keeping the
+ * logits when the loss needs them. */
 static void
-finish_linear_output (CnnModel *model, int index, const float *bias, size_t rows, int cols)
+finish_linear_rows (CnnModel *model, int index, const float *bias, size_t row0, size_t rows,
+                    int cols)
 {
   CnnLayer *layer = &model->layers[index];
   CnnActivation activation = cnn_layer_activation (layer);
+  float *output = layer->output + row0 * cols;
 
   if (cnn_layer_keeps_logits (model, index))
     {
-      cnn_bias_activation (layer->output, bias, rows, cols, CNN_ACTIVATION_LINEAR);
-      memcpy (model->logits, layer->output, rows * cols * sizeof (float));
-      cnn_bias_activation (layer->output, NULL, rows, cols, activation);
+      cnn_bias_activation (output, bias, rows, cols, CNN_ACTIVATION_LINEAR);
+      memcpy (model->logits + row0 * cols, output, rows * cols * sizeof (float));
+      cnn_bias_activation (output, NULL, rows, cols, activation);
     }
   else
-    cnn_bias_activation (layer->output, bias, rows, cols, activation);
+    cnn_bias_activation (output, bias, rows, cols, activation);
 }
 
 static void
-conv_forward (CnnModel *model, int index, const float *in, int batch)
+conv_forward_slice (void *data, int slice, int n_slices)
 {
-  CnnLayer *layer = &model->layers[index];
+  PassTask *task = data;
+  CnnModel *model = task->model;
+  CnnLayer *layer = &model->layers[task->index];
   const int positions = layer->out.h * layer->out.w;
   const int cout = layer->out.c;
   const int kernel_rows = layer->window_h * layer->window_w * layer->in.c;
+  float *columns = model->columns + (size_t) slice * model->columns_floats;
+  int first, end;
   CnnWindow window;
 
+  cnn_slice_range (task->batch, slice, n_slices, &first, &end);
+  if (first == end)
+    return;
   layer_window (layer, &window);
   if (conv_is_pointwise (layer))
-    cnn_gemm (0, 0, batch * positions, cout, kernel_rows, 1.0f, in, layer->kernel, 0.0f,
-              layer->output);
+    cnn_gemm (0, 0, (end - first) * positions, cout, kernel_rows, 1.0f,
+              task->in + (size_t) first * layer->in_size, layer->kernel, 0.0f,
+              layer->output + (size_t) first * layer->out_size);
   else
     {
       int chunk = conv_chunk_samples (model, layer);
-      for (int b0 = 0; b0 < batch; b0 += chunk)
+      for (int b0 = first; b0 < end; b0 += chunk)
         {
-          int samples = batch - b0 < chunk ? batch - b0 : chunk;
+          int samples = end - b0 < chunk ? end - b0 : chunk;
           for (int i = 0; i < samples; i++)
-            cnn_im2col (&window, in + (size_t) (b0 + i) * layer->in_size,
-                        model->columns + (size_t) i * positions * kernel_rows);
-          cnn_gemm (0, 0, samples * positions, cout, kernel_rows, 1.0f, model->columns,
+            cnn_im2col (&window, task->in + (size_t) (b0 + i) * layer->in_size,
+                        columns + (size_t) i * positions * kernel_rows);
+          cnn_gemm (0, 0, samples * positions, cout, kernel_rows, 1.0f, columns,
                     layer->kernel, 0.0f, layer->output + (size_t) b0 * layer->out_size);
         }
     }
-  finish_linear_output (model, index, layer->bias, (size_t) batch * positions, cout);
+  finish_linear_rows (model, task->index, layer->bias, (size_t) first * positions,
+                      (size_t) (end - first) * positions, cout);
 }
 
+/* Each slice leaves its share of the kernel and bias gradients in its partial buffer
+ * (kernel floats, then bias); conv_backward adds them up in slice order. */
 static void
-conv_backward (CnnModel *model, CnnLayer *layer, const float *in, const float *dout,
-               float *din, int batch)
+conv_backward_slice (void *data, int slice, int n_slices)
 {
+  PassTask *task = data;
+  CnnModel *model = task->model;
+  CnnLayer *layer = &model->layers[task->index];
   const int positions = layer->out.h * layer->out.w;
   const int cout = layer->out.c;
   const int kernel_rows = layer->window_h * layer->window_w * layer->in.c;
+  const size_t kernel_floats = (size_t) kernel_rows * cout;
+  float *columns = model->columns + (size_t) slice * model->columns_floats;
+  float *partial = model->slice_partials + (size_t) slice * model->partial_floats;
+  int first, end;
   CnnWindow window;
 
+  cnn_slice_range (task->batch, slice, n_slices, &first, &end);
+  memset (partial, 0, (kernel_floats + cout) * sizeof (float));
+  if (first == end)
+    return;
+  float *dout = task->dout + (size_t) first * layer->out_size;
+  const float *in = task->in + (size_t) first * layer->in_size;
+  float *din = task->din ? task->din + (size_t) first * layer->in_size : NULL;
+  const size_t rows = (size_t) (end - first) * positions;
+
+  if (!task->dout_is_preactivation)
+    cnn_activation_backward (cnn_layer_activation (layer),
+                             layer->output + (size_t) first * layer->out_size, dout, rows,
+                             cout);
   if (layer->bias_grad)
-    cnn_column_sums_add (dout, (size_t) batch * positions, cout, layer->bias_grad);
+    cnn_column_sums_add (dout, rows, cout, partial + kernel_floats);
   if (conv_is_pointwise (layer))
     {
       /* dK += X^T · dY;  dX = dY · K^T */
-      cnn_gemm (1, 0, kernel_rows, cout, batch * positions, 1.0f, in, dout, 1.0f,
-                layer->kernel_grad);
+      cnn_gemm (1, 0, kernel_rows, cout, (int) rows, 1.0f, in, dout, 0.0f, partial);
       if (din)
-        cnn_gemm (0, 1, batch * positions, kernel_rows, cout, 1.0f, dout, layer->kernel, 0.0f,
-                  din);
+        cnn_gemm (0, 1, (int) rows, kernel_rows, cout, 1.0f, dout, layer->kernel, 0.0f, din);
       return;
     }
   layer_window (layer, &window);
   int chunk = conv_chunk_samples (model, layer);
-  for (int b0 = 0; b0 < batch; b0 += chunk)
+  for (int b0 = 0; b0 < end - first; b0 += chunk)
     {
-      int samples = batch - b0 < chunk ? batch - b0 : chunk;
+      int samples = end - first - b0 < chunk ? end - first - b0 : chunk;
       const float *dout_chunk = dout + (size_t) b0 * layer->out_size;
 
       for (int i = 0; i < samples; i++)
         cnn_im2col (&window, in + (size_t) (b0 + i) * layer->in_size,
-                    model->columns + (size_t) i * positions * kernel_rows);
-      cnn_gemm (1, 0, kernel_rows, cout, samples * positions, 1.0f, model->columns,
-                dout_chunk, 1.0f, layer->kernel_grad);
+                    columns + (size_t) i * positions * kernel_rows);
+      cnn_gemm (1, 0, kernel_rows, cout, samples * positions, 1.0f, columns, dout_chunk,
+                b0 == 0 ? 0.0f : 1.0f, partial);
       if (!din)
         continue;
       /* The columns are consumed: reuse them for dCols = dY · K^T, then scatter back. */
       cnn_gemm (0, 1, samples * positions, kernel_rows, cout, 1.0f, dout_chunk,
-                layer->kernel, 0.0f, model->columns);
+                layer->kernel, 0.0f, columns);
       float *din_chunk = din + (size_t) b0 * layer->in_size;
       memset (din_chunk, 0, (size_t) samples * layer->in_size * sizeof (float));
       for (int i = 0; i < samples; i++)
-        cnn_col2im_add (&window, model->columns + (size_t) i * positions * kernel_rows,
+        cnn_col2im_add (&window, columns + (size_t) i * positions * kernel_rows,
                         din_chunk + (size_t) i * layer->in_size);
     }
 }
 
 static void
-batch_norm_forward (CnnLayer *layer, const float *in, int batch, int training)
+conv_backward (PassTask *task)
 {
-  const int channels = layer->in.c;
-  const size_t rows = (size_t) batch * layer->in.h * layer->in.w;
+  CnnModel *model = task->model;
+  CnnLayer *layer = &model->layers[task->index];
+  const size_t kernel_floats = (size_t) layer->window_h * layer->window_w * layer->in.c
+                               * layer->out.c;
 
-  if (training)
+  cnn_model_run_slices (model, conv_backward_slice, task);
+  for (int slice = 0; slice < model->n_slices; slice++)
     {
-      /* The variance lands in norm_inv_std first and is converted below. */
-      cnn_channel_moments (in, rows, channels, layer->norm_mean, layer->norm_inv_std);
+      const float *partial = model->slice_partials + (size_t) slice * model->partial_floats;
+      for (size_t i = 0; i < kernel_floats; i++)
+        layer->kernel_grad[i] += partial[i];
+      for (int c = 0; layer->bias_grad && c < layer->out.c; c++)
+        layer->bias_grad[c] += partial[kernel_floats + c];
+    }
+}
+
+/* Rows (positions of all samples) of slice `slice` of a batch for an NHWC layer. */
+static void
+slice_rows (const PassTask *task, const CnnShape *shape, int slice, int n_slices,
+            size_t *row0, size_t *rows)
+{
+  int first, end;
+  const size_t positions = (size_t) shape->h * shape->w;
+
+  cnn_slice_range (task->batch, slice, n_slices, &first, &end);
+  *row0 = (size_t) first * positions;
+  *rows = (size_t) (end - first) * positions;
+}
+
+static void
+batch_norm_sums_slice (void *data, int slice, int n_slices)
+{
+  PassTask *task = data;
+  CnnModel *model = task->model;
+  CnnLayer *layer = &model->layers[task->index];
+  double *sum = model->slice_sums + (size_t) slice * 2 * model->sums_channels;
+  size_t row0, rows;
+
+  slice_rows (task, &layer->in, slice, n_slices, &row0, &rows);
+  if (task->dout == NULL)
+    cnn_channel_sums (task->in + row0 * layer->in.c, rows, layer->in.c, sum,
+                      sum + model->sums_channels);
+  else
+    cnn_batch_norm_backward_sums (task->in + row0 * layer->in.c,
+                                  task->dout + row0 * layer->in.c, rows, layer->in.c,
+                                  layer->norm_mean, layer->norm_inv_std, sum,
+                                  sum + model->sums_channels);
+}
+
+static void
+batch_norm_apply_slice (void *data, int slice, int n_slices)
+{
+  PassTask *task = data;
+  CnnLayer *layer = &task->model->layers[task->index];
+  size_t row0, rows;
+
+  slice_rows (task, &layer->in, slice, n_slices, &row0, &rows);
+  cnn_batch_norm_apply (task->in + row0 * layer->in.c, rows, layer->in.c, layer->norm_mean,
+                        layer->norm_inv_std, layer->gamma, layer->beta,
+                        layer->output + row0 * layer->in.c);
+}
+
+/* The batch's Σ and Σ² (or Σdy and Σdy·x̂) per channel, added in slice order. */
+static void
+batch_norm_total_sums (CnnModel *model, int channels, double *first, double *second)
+{
+  for (int c = 0; c < channels; c++)
+    first[c] = second[c] = 0.0;
+  for (int slice = 0; slice < model->n_slices; slice++)
+    {
+      const double *sum = model->slice_sums + (size_t) slice * 2 * model->sums_channels;
+      for (int c = 0; c < channels; c++)
+        {
+          first[c] += sum[c];
+          second[c] += sum[model->sums_channels + c];
+        }
+    }
+}
+
+static void
+batch_norm_forward (PassTask *task)
+{
+  CnnModel *model = task->model;
+  CnnLayer *layer = &model->layers[task->index];
+  const int channels = layer->in.c;
+  const size_t rows = (size_t) task->batch * layer->in.h * layer->in.w;
+
+  if (task->training)
+    {
+      double sum, squares;
       /* tf.keras stores the unbiased batch variance for 4-D inputs (the fused kernel),
        * the biased one for 2-D inputs (KERAS.md). */
       float correction = layer->in.rank == 3 && rows > 1 ? (float) rows / (float) (rows - 1)
                                                          : 1.0f;
       float decay = 1.0f - layer->spec.momentum;
+
+      task->dout = NULL;
+      cnn_model_run_slices (model, batch_norm_sums_slice, task);
       for (int c = 0; c < channels; c++)
         {
-          float variance = layer->norm_inv_std[c];
+          sum = squares = 0.0;
+          for (int slice = 0; slice < model->n_slices; slice++)
+            {
+              const double *sums = model->slice_sums + (size_t) slice * 2 * model->sums_channels;
+              sum += sums[c];
+              squares += sums[model->sums_channels + c];
+            }
+          double mean = sum / (double) rows;
+          double biased = squares / (double) rows - mean * mean;
+          float variance = biased > 0.0 ? (float) biased : 0.0f;
+          layer->norm_mean[c] = (float) mean;
           /* TF's assign_moving_average: moving -= (moving − value) · (1 − momentum). */
           layer->moving_mean[c] -= (layer->moving_mean[c] - layer->norm_mean[c]) * decay;
           layer->moving_variance[c] -=
@@ -161,25 +299,159 @@ batch_norm_forward (CnnLayer *layer, const float *in, int batch, int training)
         layer->norm_mean[c] = layer->moving_mean[c];
         layer->norm_inv_std[c] = 1.0f / sqrtf (layer->moving_variance[c] + layer->spec.epsilon);
       }
-  cnn_batch_norm_apply (in, rows, channels, layer->norm_mean, layer->norm_inv_std,
-                        layer->gamma, layer->beta, layer->output);
+  cnn_model_run_slices (model, batch_norm_apply_slice, task);
+}
+
+typedef struct {
+  PassTask pass;
+  float *mean_dy, *mean_dy_xhat; /* (channels) */
+} BatchNormBackwardTask;
+
+static void
+batch_norm_dx_slice (void *data, int slice, int n_slices)
+{
+  BatchNormBackwardTask *task = data;
+  CnnLayer *layer = &task->pass.model->layers[task->pass.index];
+  size_t row0, rows;
+
+  slice_rows (&task->pass, &layer->in, slice, n_slices, &row0, &rows);
+  cnn_batch_norm_backward_apply (task->pass.in + row0 * layer->in.c,
+                                 task->pass.dout + row0 * layer->in.c, rows, layer->in.c,
+                                 layer->norm_mean, layer->norm_inv_std, layer->gamma,
+                                 task->mean_dy, task->mean_dy_xhat,
+                                 task->pass.din + row0 * layer->in.c);
 }
 
 static void
-dropout_forward (CnnModel *model, int index, const float *in, int batch, int training)
+batch_norm_backward (PassTask *task)
 {
-  CnnLayer *layer = &model->layers[index];
-  const size_t count = (size_t) batch * layer->in_size;
-  const float rate = layer->spec.rate;
+  CnnModel *model = task->model;
+  CnnLayer *layer = &model->layers[task->index];
+  const int channels = layer->in.c;
+  const double rows = (double) task->batch * layer->in.h * layer->in.w;
+  double sum_dy[channels > 0 ? channels : 1], sum_dy_xhat[channels > 0 ? channels : 1];
+  float mean_dy[channels > 0 ? channels : 1], mean_dy_xhat[channels > 0 ? channels : 1];
+  BatchNormBackwardTask dx_task = { *task, mean_dy, mean_dy_xhat };
 
-  if (!training || rate == 0.0f)
+  cnn_model_run_slices (model, batch_norm_sums_slice, task);
+  batch_norm_total_sums (model, channels, sum_dy, sum_dy_xhat);
+  for (int c = 0; c < channels; c++)
     {
-      memcpy (layer->output, in, count * sizeof (float));
+      layer->gamma_grad[c] += (float) sum_dy_xhat[c];
+      layer->beta_grad[c] += (float) sum_dy[c];
+      /* With moving statistics the mean and variance are constants: no correction. */
+      mean_dy[c] = model->last_training ? (float) (sum_dy[c] / rows) : 0.0f;
+      mean_dy_xhat[c] = model->last_training ? (float) (sum_dy_xhat[c] / rows) : 0.0f;
+    }
+  if (task->din)
+    cnn_model_run_slices (model, batch_norm_dx_slice, &dx_task);
+}
+
+/* A slice's samples [*first, *end) of the pass. */
+static int
+slice_samples (const PassTask *task, int slice, int n_slices, int *first, int *end)
+{
+  cnn_slice_range (task->batch, slice, n_slices, first, end);
+  return *end > *first;
+}
+
+static void
+pooling_forward_slice (void *data, int slice, int n_slices)
+{
+  PassTask *task = data;
+  CnnLayer *layer = &task->model->layers[task->index];
+  int first, end;
+  CnnWindow window;
+
+  layer_window (layer, &window);
+  slice_samples (task, slice, n_slices, &first, &end);
+  for (int b = first; b < end; b++)
+    if (layer->spec.type == CNN_LAYER_MAX_POOLING2D)
+      cnn_max_pool_forward (&window, task->in + b * layer->in_size,
+                            layer->output + b * layer->out_size,
+                            layer->argmax + b * layer->out_size);
+    else
+      cnn_avg_pool_forward (&window, task->in + b * layer->in_size,
+                            layer->output + b * layer->out_size);
+}
+
+static void
+dropout_forward_slice (void *data, int slice, int n_slices)
+{
+  PassTask *task = data;
+  CnnModel *model = task->model;
+  CnnLayer *layer = &model->layers[task->index];
+  const float rate = layer->spec.rate;
+  int first, end;
+
+  if (!slice_samples (task, slice, n_slices, &first, &end))
+    return;
+  size_t offset = (size_t) first * layer->in_size;
+  size_t count = (size_t) (end - first) * layer->in_size;
+  if (!task->training || rate == 0.0f)
+    {
+      memcpy (layer->output + offset, task->in + offset, count * sizeof (float));
       return;
     }
-  cnn_dropout_mask (cnn_dropout_key (model->seed, model->step, index), rate, layer->mask,
-                    count);
-  cnn_masked_scale (layer->mask, in, 1.0f / (1.0f - rate), layer->output, count);
+  cnn_dropout_mask_range (cnn_dropout_key (model->seed, model->step, task->index), rate,
+                          layer->mask + offset, offset, count);
+  cnn_masked_scale (layer->mask + offset, task->in + offset, 1.0f / (1.0f - rate),
+                    layer->output + offset, count);
+}
+
+/* Dense layers are cut by output units (columns), not samples: the batch is small and the
+ * kernel large, so each thread reads half of the kernel. */
+static void
+dense_forward_slice (void *data, int slice, int n_slices)
+{
+  PassTask *task = data;
+  CnnLayer *layer = &task->model->layers[task->index];
+  const int in = layer->in.c, out = layer->out.c;
+  int first, end;
+
+  cnn_slice_range (out, slice, n_slices, &first, &end);
+  cnn_gemm_strided (0, 0, task->batch, end - first, in, 1.0f, task->in, in,
+                    layer->kernel + first, out, 0.0f, layer->output + first, out);
+}
+
+static void
+dense_backward_slice (void *data, int slice, int n_slices)
+{
+  PassTask *task = data;
+  CnnLayer *layer = &task->model->layers[task->index];
+  const int in = layer->in.c, out = layer->out.c;
+  int first, end;
+
+  /* dK[:, units] += X^T · dY[:, units];  bias[units] += Σ dY[:, units] */
+  cnn_slice_range (out, slice, n_slices, &first, &end);
+  if (layer->bias_grad)
+    for (int b = 0; b < task->batch; b++)
+      for (int j = first; j < end; j++)
+        layer->bias_grad[j] += task->dout[(size_t) b * out + j];
+  cnn_gemm_strided (1, 0, in, end - first, task->batch, 1.0f, task->in, in,
+                    task->dout + first, out, 1.0f, layer->kernel_grad + first, out);
+  /* dX[:, inputs] = dY · K[inputs, :]^T */
+  if (!task->din)
+    return;
+  cnn_slice_range (in, slice, n_slices, &first, &end);
+  cnn_gemm_strided (0, 1, task->batch, end - first, out, 1.0f, task->dout, out,
+                    layer->kernel + (size_t) first * out, out, 0.0f, task->din + first, in);
+}
+
+static void
+activation_backward_slice (void *data, int slice, int n_slices)
+{
+  PassTask *task = data;
+  CnnLayer *layer = &task->model->layers[task->index];
+  const size_t rows_per_sample = layer->out_size / layer->out.c;
+  int first, end;
+
+  if (!slice_samples (task, slice, n_slices, &first, &end))
+    return;
+  cnn_activation_backward (cnn_layer_activation (layer),
+                           layer->output + (size_t) first * layer->out_size,
+                           task->dout + (size_t) first * layer->out_size,
+                           (size_t) (end - first) * rows_per_sample, layer->out.c);
 }
 
 static void
@@ -203,42 +475,33 @@ cnn_layer_forward (CnnModel *model, int index, const float *in, int batch, int t
 {
   CnnLayer *layer = &model->layers[index];
   const size_t count = (size_t) batch * layer->out_size;
-  CnnWindow window;
+  PassTask task = { model, index, in, NULL, NULL, batch, training, 0 };
 
-  layer_window (layer, &window);
   switch (layer->spec.type)
     {
     case CNN_LAYER_CONV2D:
-      conv_forward (model, index, in, batch);
+      cnn_model_run_slices (model, conv_forward_slice, &task);
       break;
     case CNN_LAYER_MAX_POOLING2D:
-      for (int b = 0; b < batch; b++)
-        cnn_max_pool_forward (&window, in + b * layer->in_size,
-                              layer->output + b * layer->out_size,
-                              layer->argmax + b * layer->out_size);
-      break;
     case CNN_LAYER_AVERAGE_POOLING2D:
-      for (int b = 0; b < batch; b++)
-        cnn_avg_pool_forward (&window, in + b * layer->in_size,
-                              layer->output + b * layer->out_size);
+      cnn_model_run_slices (model, pooling_forward_slice, &task);
       break;
     case CNN_LAYER_GLOBAL_AVERAGE_POOLING2D:
       global_average_forward (layer, in, batch);
       break;
     case CNN_LAYER_BATCH_NORMALIZATION:
-      batch_norm_forward (layer, in, batch, training);
+      batch_norm_forward (&task);
       break;
     case CNN_LAYER_DROPOUT:
-      dropout_forward (model, index, in, batch, training);
+      cnn_model_run_slices (model, dropout_forward_slice, &task);
       break;
     case CNN_LAYER_DENSE:
-      cnn_gemm (0, 0, batch, layer->out.c, layer->in.c, 1.0f, in, layer->kernel, 0.0f,
-                layer->output);
-      finish_linear_output (model, index, layer->bias, (size_t) batch, layer->out.c);
+      cnn_model_run_slices (model, dense_forward_slice, &task);
+      finish_linear_rows (model, index, layer->bias, 0, (size_t) batch, layer->out.c);
       break;
     case CNN_LAYER_ACTIVATION:
       memcpy (layer->output, in, count * sizeof (float));
-      finish_linear_output (model, index, NULL, count / layer->out.c, layer->out.c);
+      finish_linear_rows (model, index, NULL, 0, count / layer->out.c, layer->out.c);
       break;
     case CNN_LAYER_RESCALING:
       cnn_scale_shift (in, layer->spec.scale, layer->spec.offset, layer->output, count);
@@ -251,37 +514,48 @@ cnn_layer_forward (CnnModel *model, int index, const float *in, int batch, int t
     }
 }
 
-/* The input gradient of a layer without weights. */
+/* The input gradient of a layer without weights, for a slice of the batch. */
 static void
-backward_without_weights (const CnnModel *model, const CnnLayer *layer, const float *dout,
-                          float *din, int batch)
+backward_without_weights_slice (void *data, int slice, int n_slices)
 {
-  const size_t in_count = (size_t) batch * layer->in_size;
+  PassTask *task = data;
+  const CnnModel *model = task->model;
+  const CnnLayer *layer = &model->layers[task->index];
+  int first, end;
   CnnWindow window;
+
+  if (!slice_samples (task, slice, n_slices, &first, &end))
+    return;
+  const float *dout = task->dout + (size_t) first * layer->out_size;
+  float *din = task->din + (size_t) first * layer->in_size;
+  const size_t in_count = (size_t) (end - first) * layer->in_size;
+  const int samples = end - first;
 
   layer_window (layer, &window);
   switch (layer->spec.type)
     {
     case CNN_LAYER_MAX_POOLING2D:
       memset (din, 0, in_count * sizeof (float));
-      for (int b = 0; b < batch; b++)
+      for (int b = 0; b < samples; b++)
         cnn_max_pool_backward (&window, dout + b * layer->out_size,
-                               layer->argmax + b * layer->out_size, din + b * layer->in_size);
+                               layer->argmax + (size_t) (first + b) * layer->out_size,
+                               din + b * layer->in_size);
       break;
     case CNN_LAYER_AVERAGE_POOLING2D:
       memset (din, 0, in_count * sizeof (float));
-      for (int b = 0; b < batch; b++)
+      for (int b = 0; b < samples; b++)
         cnn_avg_pool_backward (&window, dout + b * layer->out_size, din + b * layer->in_size);
       break;
     case CNN_LAYER_GLOBAL_AVERAGE_POOLING2D:
-      for (int b = 0; b < batch; b++)
+      for (int b = 0; b < samples; b++)
         cnn_global_average_backward (dout + b * layer->out_size,
                                      (size_t) layer->in.h * layer->in.w, layer->in.c,
                                      din + b * layer->in_size);
       break;
     case CNN_LAYER_DROPOUT:
       if (model->last_training && layer->spec.rate > 0.0f)
-        cnn_masked_scale (layer->mask, dout, 1.0f / (1.0f - layer->spec.rate), din, in_count);
+        cnn_masked_scale (layer->mask + (size_t) first * layer->in_size, dout,
+                          1.0f / (1.0f - layer->spec.rate), din, in_count);
       else
         memcpy (din, dout, in_count * sizeof (float));
       break;
@@ -299,34 +573,27 @@ cnn_layer_backward (CnnModel *model, int index, const float *in, float *dout, fl
                     int batch, int dout_is_preactivation)
 {
   CnnLayer *layer = &model->layers[index];
-  const size_t rows = (size_t) batch * layer->out_size / layer->out.c;
+  PassTask task = { model, index, in, dout, din, batch, model->last_training,
+                    dout_is_preactivation };
 
-  if (!dout_is_preactivation)
-    cnn_activation_backward (cnn_layer_activation (layer), layer->output, dout, rows,
-                             layer->out.c);
+  /* Conv2D undoes its activation inside its own slices, while the rows are in cache. */
+  if (!dout_is_preactivation && layer->spec.type != CNN_LAYER_CONV2D
+      && cnn_layer_activation (layer) != CNN_ACTIVATION_LINEAR)
+    cnn_model_run_slices (model, activation_backward_slice, &task);
   switch (layer->spec.type)
     {
     case CNN_LAYER_CONV2D:
-      conv_backward (model, layer, in, dout, din, batch);
+      conv_backward (&task);
       break;
     case CNN_LAYER_DENSE:
-      /* dK += X^T · dY;  dX = dY · K^T */
-      if (layer->bias_grad)
-        cnn_column_sums_add (dout, (size_t) batch, layer->out.c, layer->bias_grad);
-      cnn_gemm (1, 0, layer->in.c, layer->out.c, batch, 1.0f, in, dout, 1.0f,
-                layer->kernel_grad);
-      if (din)
-        cnn_gemm (0, 1, batch, layer->in.c, layer->out.c, 1.0f, dout, layer->kernel, 0.0f,
-                  din);
+      cnn_model_run_slices (model, dense_backward_slice, &task);
       break;
     case CNN_LAYER_BATCH_NORMALIZATION:
-      cnn_batch_norm_backward (in, dout, rows, layer->out.c, layer->norm_mean,
-                               layer->norm_inv_std, layer->gamma, model->last_training,
-                               layer->gamma_grad, layer->beta_grad, din);
+      batch_norm_backward (&task);
       break;
     default:
       if (din)
-        backward_without_weights (model, layer, dout, din, batch);
+        cnn_model_run_slices (model, backward_without_weights_slice, &task);
       break;
     }
 }

@@ -280,7 +280,8 @@ cnn_model_new (int height, int width, int channels, const CnnLayerSpec *layers, 
   for (int i = 0; i < n_layers; i++)
     model->layers[i].spec = layers[i];
   if (name_layers (model, error) != CNN_OK || resolve_shapes (model, error) != CNN_OK
-      || allocate_weights (model, error) != CNN_OK)
+      || allocate_weights (model, error) != CNN_OK
+      || cnn_model_set_threads (model, 0, error) != CNN_OK)
     {
       cnn_model_free (model);
       return NULL;
@@ -293,6 +294,7 @@ cnn_model_free (CnnModel *model)
 {
   if (!model)
     return;
+  cnn_model_free_threads (model);
   free (model->batch_block);
   free (model->params);
   free (model->grads);
@@ -318,7 +320,9 @@ aligned_bytes (size_t count, size_t element_size)
 static size_t
 lay_out_batch_buffers (CnnModel *model, int capacity, char *block)
 {
-  size_t offset = 0, largest = model->input_size, columns_floats = 0;
+  size_t offset = 0, largest = model->input_size, columns_floats = 0, partial_floats = 0;
+  size_t sums_channels = 0;
+  const size_t n_slices = (size_t) model->n_slices;
 #define PLACE(field, count, type)                                   \
   do {                                                               \
     if (block)                                                       \
@@ -337,7 +341,12 @@ lay_out_batch_buffers (CnnModel *model, int capacity, char *block)
           chunk = chunk < 1 ? 1 : chunk > (size_t) capacity ? (size_t) capacity : chunk;
           columns_floats = chunk * per_sample > columns_floats ? chunk * per_sample
                                                                : columns_floats;
+          size_t kernel_floats = (size_t) layer->params + 1;
+          partial_floats = kernel_floats > partial_floats ? kernel_floats : partial_floats;
         }
+      if (layer->spec.type == CNN_LAYER_BATCH_NORMALIZATION
+          && (size_t) layer->out.c > sums_channels)
+        sums_channels = (size_t) layer->out.c;
       PLACE (layer->output, (size_t) capacity * layer->out_size, float);
       if (layer->spec.type == CNN_LAYER_MAX_POOLING2D)
         PLACE (layer->argmax, (size_t) capacity * layer->out_size, int32_t);
@@ -348,11 +357,21 @@ lay_out_batch_buffers (CnnModel *model, int capacity, char *block)
   PLACE (model->input_gradient, (size_t) capacity * model->input_size, float);
   PLACE (model->grad_front, (size_t) capacity * largest, float);
   PLACE (model->grad_back, (size_t) capacity * largest, float);
-  PLACE (model->columns, columns_floats, float);
+  /* Each slice gets whole cache lines of its own, so that threads never share one. */
+  columns_floats = (columns_floats + 15) / 16 * 16;
+  partial_floats = (partial_floats + 15) / 16 * 16;
+  sums_channels = (sums_channels + 7) / 8 * 8;
+  PLACE (model->columns, n_slices * columns_floats, float);
+  PLACE (model->slice_partials, n_slices * partial_floats, float);
+  PLACE (model->slice_sums, n_slices * 2 * sums_channels, double);
   PLACE (model->logits, (size_t) capacity * model->layers[model->n_layers - 1].out_size, float);
 #undef PLACE
   if (block)
-    model->columns_floats = columns_floats;
+    {
+      model->columns_floats = columns_floats;
+      model->partial_floats = partial_floats;
+      model->sums_channels = (int) sums_channels;
+    }
   return offset;
 }
 
@@ -409,7 +428,10 @@ cnn_model_forward (CnnModel *model, const float *x, int batch, int training,
   const float *in = model->input_copy;
   for (int i = 0; i < model->n_layers; i++)
     {
+      double began = model->profiling ? cnn_profile_now () : 0.0;
       cnn_layer_forward (model, i, in, batch, training);
+      if (model->profiling)
+        model->layers[i].forward_seconds += cnn_profile_now () - began;
       in = model->layers[i].output;
     }
   model->last_batch = batch;
@@ -438,8 +460,11 @@ cnn_model_backward (CnnModel *model, float *dlast, int dlast_is_preactivation,
 
       if (i == 0)
         din = model->compute_input_gradient ? model->input_gradient : NULL;
+      double began = model->profiling ? cnn_profile_now () : 0.0;
       cnn_layer_backward (model, i, in, dout, din, model->last_batch,
                           i == model->n_layers - 1 && dlast_is_preactivation);
+      if (model->profiling)
+        model->layers[i].backward_seconds += cnn_profile_now () - began;
       dout = din;
     }
   return CNN_OK;

@@ -270,27 +270,29 @@ adam_step (size_t n, float *restrict params, const float *restrict grads,
 }
 
 void
-cnn_optimizer_step (CnnOptimizer *optimizer, float *params, const float *grads)
+cnn_optimizer_update_range (CnnOptimizer *optimizer, float *params, const float *grads,
+                            size_t first, size_t end)
 {
-  if (optimizer == NULL || params == NULL || grads == NULL)
-    return;
-
   const CnnOptimizerConfig *config = &optimizer->config;
-  const size_t n = optimizer->n_params;
+  const size_t n = end - first;
   /* Keras keeps the learning rate in a float32 variable. */
   const float lr = (float) config->learning_rate;
+  float *slot_0 = optimizer->n_slots > 0 ? optimizer->slots[0] + first : NULL;
+  float *slot_1 = optimizer->n_slots > 1 ? optimizer->slots[1] + first : NULL;
 
+  params += first;
+  grads += first;
   switch (config->type)
     {
     case CNN_OPTIMIZER_SGD:
       if (optimizer->n_slots == 0)
         sgd_plain_step (n, params, grads, lr);
       else
-        sgd_momentum_step (n, params, grads, optimizer->slots[0], lr,
-                           (float) config->momentum, config->nesterov);
+        sgd_momentum_step (n, params, grads, slot_0, lr, (float) config->momentum,
+                           config->nesterov);
       break;
     case CNN_OPTIMIZER_RMSPROP:
-      rmsprop_step (n, params, grads, optimizer->slots[0], lr, (float) config->rho,
+      rmsprop_step (n, params, grads, slot_0, lr, (float) config->rho,
                     (float) config->epsilon);
       break;
     case CNN_OPTIMIZER_ADAM:
@@ -299,15 +301,22 @@ cnn_optimizer_step (CnnOptimizer *optimizer, float *params, const float *grads)
         const double beta_1_power = pow ((double) (float) config->beta_1, t);
         const double beta_2_power = pow ((double) (float) config->beta_2, t);
         const double step_size = (double) lr * sqrt (1.0 - beta_2_power) / (1.0 - beta_1_power);
-        adam_step (n, params, grads, optimizer->slots[0], optimizer->slots[1],
-                   (float) step_size, (float) config->beta_1, (float) config->beta_2,
-                   (float) config->epsilon);
+        adam_step (n, params, grads, slot_0, slot_1, (float) step_size,
+                   (float) config->beta_1, (float) config->beta_2, (float) config->epsilon);
       }
       break;
     case CNN_N_OPTIMIZERS:
     default:
-      return;
+      break;
     }
+}
+
+void
+cnn_optimizer_step (CnnOptimizer *optimizer, float *params, const float *grads)
+{
+  if (optimizer == NULL || params == NULL || grads == NULL)
+    return;
+  cnn_optimizer_update_range (optimizer, params, grads, 0, optimizer->n_params);
   optimizer->iterations++;
 }
 

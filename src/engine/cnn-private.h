@@ -14,6 +14,13 @@
  * which bounds the scratch memory for big images and batches. */
 #define CNN_COLUMN_CHUNK_FLOATS ((size_t) 1 << 20)
 
+/* The most threads a model runs on (cnn_model_set_threads). */
+#define CNN_MAX_THREADS 64
+
+/* A part of a pass: does slice `slice` of `n_slices` of the work described by `data`. */
+typedef void (*CnnSliceTask) (void *data, int slice, int n_slices);
+typedef struct CnnPool CnnPool;
+
 /* A layer's output, as Keras prints it: rank 3 is (None, h, w, c); rank 1 is (None, c),
  * stored here with h = w = 1 so that "the last axis" is always `c`. */
 typedef struct {
@@ -50,6 +57,9 @@ typedef struct {
   int32_t *argmax;           /* MaxPooling2D (capacity, out.h, out.w, out.c): input offset
                               * within the sample of the winning cell, -1 if none */
   uint8_t *mask;             /* Dropout (capacity, in_size): 1 kept, 0 dropped */
+
+  /* Wall time spent in this layer's passes since profiling was last reset. */
+  double forward_seconds, backward_seconds;
 } CnnLayer;
 
 struct CnnModel {
@@ -71,8 +81,12 @@ struct CnnModel {
   float *input_copy;         /* (capacity, h, w, c): the last forward's input */
   float *grad_front;         /* (capacity, largest layer size): gradient ping-pong */
   float *grad_back;          /* (capacity, largest layer size) */
-  float *columns;            /* (columns_floats): im2col of a chunk of samples */
+  float *columns;            /* (n_slices, columns_floats): each slice's im2col of a chunk */
   size_t columns_floats;     /* room for at least one sample of every Conv2D */
+  float *slice_partials;     /* (n_slices, partial_floats): a slice's weight-gradient sums */
+  size_t partial_floats;     /* largest Conv2D kernel + bias */
+  double *slice_sums;        /* (n_slices, 2, sums_channels): a slice's channel statistics */
+  int sums_channels;         /* most channels of a BatchNormalization */
   float *logits;             /* (capacity, n_outputs): last layer before softmax/sigmoid */
   float *input_gradient;     /* (capacity, h, w, c) when compute_input_gradient, else NULL */
   int compute_input_gradient; /* tests: also back-propagate into the input */
@@ -81,7 +95,28 @@ struct CnnModel {
   int last_batch;            /* 0 before any forward */
   int last_training;
   uint64_t last_step;        /* the step the last training forward used */
+
+  int profiling;             /* time each layer's passes (cnn_model_set_profiling) */
+
+  /* Threads: every parallel pass is cut into n_slices slices (cnn-threads.c). */
+  int n_threads;
+  int n_slices;
+  CnnPool *pool;             /* NULL with one thread */
 };
+
+/* cnn-threads.c */
+/* Runs task (data, slice, n_slices) for every slice on the model's threads; returns when
+ * all are done. Each slice must write only its own outputs. */
+void cnn_model_run_slices (CnnModel *model, CnnSliceTask task, void *data);
+/* The part [*first, *end) of `count` items that slice `slice` of `n_slices` owns. */
+void cnn_slice_range (int count, int slice, int n_slices, int *first, int *end);
+/* One thread per online CPU, at most CNN_MAX_THREADS. */
+int  cnn_default_threads (void);
+/* Stops the model's threads (cnn_model_free). */
+void cnn_model_free_threads (CnnModel *model);
+
+/* cnn-profile.c: seconds on a monotonic clock, for the per-layer profile. */
+double cnn_profile_now (void);
 
 /* cnn-layers.c */
 /* Checks the layer's settings against its input shape and fills in its output shape,

@@ -43,6 +43,13 @@ CnnStatus cnn_early_stopping_epoch_end (CnnEarlyStopping *early_stopping,
 void cnn_reduce_lr_epoch_end (CnnReduceLROnPlateau *reduce_lr, const CnnEpochLogs *logs,
                               CnnOptimizer *optimizer, CnnMessageSink *sink);
 
+/* The update of cnn_optimizer_step for parameters [first, end) only, without counting a
+ * step: disjoint ranges may run on different threads. */
+void cnn_optimizer_update_range (CnnOptimizer *optimizer, float *params, const float *grads,
+                                 size_t first, size_t end);
+/* cnn_optimizer_step on the model's threads: the same numbers, the arena cut in slices. */
+void cnn_model_optimizer_step (CnnModel *model, CnnOptimizer *optimizer);
+
 /* Number of parameters the optimizer was made for. */
 size_t cnn_optimizer_n_params (const CnnOptimizer *optimizer);
 

@@ -445,6 +445,25 @@ CnnStatus cnn_model_predict (CnnModel *model, const float *x, int64_t n, int bat
 CnnStatus cnn_model_predict_source (CnnModel *model, CnnBatchSource *source, int batch_size,
                                     float *output, CnnError *error);
 
+/* ---------------------------------------------------------------- performance */
+
+/* Threads the model's passes (and cnn_model_train_batch's optimizer step) run on; 0 = one
+ * per CPU, the default. Each pass is cut into max(threads, 2) slices of the batch, so 1 and
+ * 2 threads give bit-identical results, and the same thread count always repeats exactly.
+ * With more than one thread the engine sets OpenBLAS to one thread (process-wide): each of
+ * its threads runs its own GEMMs. Call between batches: the next backward pass needs a new
+ * forward pass when the slice count changes. */
+CnnStatus cnn_model_set_threads (CnnModel *model, int n_threads, CnnError *error);
+int       cnn_model_get_threads (const CnnModel *model);
+
+/* Per-layer wall time of the forward and backward passes, for finding the slow layer.
+ * Enabling profiling resets the totals to 0; disabling keeps them. Off by default. */
+void cnn_model_set_profiling (CnnModel *model, int enabled);
+/* Seconds spent in layer `index`'s forward and backward passes since profiling began.
+ * Either pointer may be NULL. */
+void cnn_model_layer_time (const CnnModel *model, int index, double *forward_seconds,
+                           double *backward_seconds);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,234 @@
+/* cnn-threads.c — the engine's worker threads: a batch cut into fixed slices, run in parallel. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Why our own threads: OpenBLAS's threading is poor for the shapes a CNN makes (the first
+// conv has K = 9 or 27; weight gradients have a huge K and a small M·N), often slower on 2
+// threads than on 1. Cutting the batch in slices and giving each core its own
+// single-threaded GEMM does better. OpenBLAS is therefore told to use one thread whenever
+// the engine runs more than one, so the two never fight over the cores.
+//
+// Determinism: the work of a pass is cut into model->n_slices slices that depend on the
+// thread count only through max(threads, 2), never on timing; each slice writes its own
+// outputs or partial sums, and partial sums are combined in slice order. So 1 and 2
+// threads give bit-identical results, and any given thread count repeats exactly.
+
+#include <cblas.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cnn-private.h"
+#include "cnn-training-private.h"
+
+struct CnnPool {
+  pthread_mutex_t lock;
+  pthread_cond_t wake;       /* workers wait here for a new generation */
+  pthread_cond_t done;       /* the caller waits here for pending workers */
+  pthread_t *workers;        /* (n_workers) */
+  int n_workers;
+  uint64_t generation;
+  int quit;
+  int pending;               /* workers still busy with this generation */
+  int next_slice;
+  int n_slices;
+  CnnSliceTask task;
+  void *data;
+};
+
+/* Takes slices until none is left; called with the lock held, returns with it held. */
+static void
+run_slices (CnnPool *pool)
+{
+  while (pool->next_slice < pool->n_slices)
+    {
+      int slice = pool->next_slice++;
+      CnnSliceTask task = pool->task;
+      void *data = pool->data;
+      int n_slices = pool->n_slices;
+
+      pthread_mutex_unlock (&pool->lock);
+      task (data, slice, n_slices);
+      pthread_mutex_lock (&pool->lock);
+    }
+}
+
+static void *
+worker_main (void *user_data)
+{
+  CnnPool *pool = user_data;
+  uint64_t seen = 0;
+
+  pthread_mutex_lock (&pool->lock);
+  for (;;)
+    {
+      while (pool->generation == seen && !pool->quit)
+        pthread_cond_wait (&pool->wake, &pool->lock);
+      if (pool->quit)
+        break;
+      seen = pool->generation;
+      run_slices (pool);
+      if (--pool->pending == 0)
+        pthread_cond_signal (&pool->done);
+    }
+  pthread_mutex_unlock (&pool->lock);
+  return NULL;
+}
+
+static void
+pool_free (CnnPool *pool)
+{
+  if (pool == NULL)
+    return;
+  pthread_mutex_lock (&pool->lock);
+  pool->quit = 1;
+  pthread_cond_broadcast (&pool->wake);
+  pthread_mutex_unlock (&pool->lock);
+  for (int i = 0; i < pool->n_workers; i++)
+    pthread_join (pool->workers[i], NULL);
+  pthread_cond_destroy (&pool->wake);
+  pthread_cond_destroy (&pool->done);
+  pthread_mutex_destroy (&pool->lock);
+  free (pool->workers);
+  free (pool);
+}
+
+/* A pool of n_threads − 1 workers (the calling thread is the last one); NULL on failure. */
+static CnnPool *
+pool_new (int n_threads)
+{
+  CnnPool *pool = calloc (1, sizeof *pool);
+
+  if (pool == NULL || (pool->workers = calloc ((size_t) n_threads, sizeof (pthread_t))) == NULL)
+    {
+      free (pool);
+      return NULL;
+    }
+  pthread_mutex_init (&pool->lock, NULL);
+  pthread_cond_init (&pool->wake, NULL);
+  pthread_cond_init (&pool->done, NULL);
+  for (int i = 0; i < n_threads - 1; i++)
+    {
+      if (pthread_create (&pool->workers[i], NULL, worker_main, pool) != 0)
+        break;
+      pool->n_workers++;
+    }
+  return pool;
+}
+
+void
+cnn_model_run_slices (CnnModel *model, CnnSliceTask task, void *data)
+{
+  CnnPool *pool = model->pool;
+  const int n_slices = model->n_slices;
+
+  if (pool == NULL || pool->n_workers == 0)
+    {
+      for (int slice = 0; slice < n_slices; slice++)
+        task (data, slice, n_slices);
+      return;
+    }
+  pthread_mutex_lock (&pool->lock);
+  pool->task = task;
+  pool->data = data;
+  pool->n_slices = n_slices;
+  pool->next_slice = 0;
+  pool->pending = pool->n_workers;
+  pool->generation++;
+  pthread_cond_broadcast (&pool->wake);
+  run_slices (pool);
+  while (pool->pending > 0)
+    pthread_cond_wait (&pool->done, &pool->lock);
+  pthread_mutex_unlock (&pool->lock);
+}
+
+void
+cnn_slice_range (int count, int slice, int n_slices, int *first, int *end)
+{
+  *first = (int) ((int64_t) count * slice / n_slices);
+  *end = (int) ((int64_t) count * (slice + 1) / n_slices);
+}
+
+int
+cnn_default_threads (void)
+{
+  long online = sysconf (_SC_NPROCESSORS_ONLN);
+
+  return online < 1 ? 1 : online > CNN_MAX_THREADS ? CNN_MAX_THREADS : (int) online;
+}
+
+void
+cnn_model_free_threads (CnnModel *model)
+{
+  pool_free (model->pool);
+  model->pool = NULL;
+}
+
+CnnStatus
+cnn_model_set_threads (CnnModel *model, int n_threads, CnnError *error)
+{
+  if (model == NULL || n_threads < 0 || n_threads > CNN_MAX_THREADS)
+    return cnn_error_set (error, CNN_ERROR_INVALID_ARGUMENT,
+                          "The number of threads must be between 1 and %d (0 = one per CPU)",
+                          CNN_MAX_THREADS);
+  if (n_threads == 0)
+    n_threads = cnn_default_threads ();
+  if (n_threads == model->n_threads && (n_threads == 1 || model->pool != NULL))
+    return CNN_OK;
+  cnn_model_free_threads (model);
+  if (n_threads > 1)
+    {
+      if ((model->pool = pool_new (n_threads)) == NULL)
+        return cnn_error_set (error, CNN_ERROR_NO_MEMORY,
+                              "Not enough memory to start %d threads", n_threads);
+      /* Each of our threads runs its own GEMMs: OpenBLAS must not add threads of its own. */
+      openblas_set_num_threads (1);
+    }
+  int n_slices = n_threads > 2 ? n_threads : 2;
+  if (n_slices != model->n_slices)
+    {
+      /* The per-slice scratch in the batch block is sized for the slice count. */
+      free (model->batch_block);
+      model->batch_block = NULL;
+      model->capacity = 0;
+      model->last_batch = 0;
+    }
+  model->n_threads = n_threads;
+  model->n_slices = n_slices;
+  return CNN_OK;
+}
+
+int
+cnn_model_get_threads (const CnnModel *model)
+{
+  return model != NULL ? model->n_threads : 0;
+}
+
+typedef struct {
+  CnnOptimizer *optimizer;
+  float *params;
+  const float *grads;
+  size_t count;
+} OptimizerTask;
+
+static void
+optimizer_slice (void *data, int slice, int n_slices)
+{
+  OptimizerTask *task = data;
+  /* Cut at multiples of 16 floats so that no two threads share a cache line. */
+  size_t lines = (task->count + 15) / 16;
+  size_t first = lines * slice / n_slices * 16;
+  size_t end = lines * (slice + 1) / n_slices * 16;
+
+  end = end < task->count ? end : task->count;
+  if (first < end)
+    cnn_optimizer_update_range (task->optimizer, task->params, task->grads, first, end);
+}
+
+void
+cnn_model_optimizer_step (CnnModel *model, CnnOptimizer *optimizer)
+{
+  OptimizerTask task = { optimizer, model->params, model->grads, model->n_trainable };
+
+  cnn_model_run_slices (model, optimizer_slice, &task);
+  cnn_optimizer_set_iterations (optimizer, cnn_optimizer_get_iterations (optimizer) + 1);
+}
