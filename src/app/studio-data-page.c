@@ -1,57 +1,41 @@
 /* studio-data-page.c — the Data page: a dataset's facts, class balance, samples and labels. */
+// Image folders add the scan's findings (found line, skipped files, cache size), the split
+// training will make, and the augmentation preview.
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "studio-data-page.h"
+#include "studio-data-page-private.h"
 #include "studio-format.h"
 #include "studio-sample-list.h"
+#include "studio-split.h"
 #include "studio-status-page.h"
 
-struct _StudioDataPage
-{
-  GtkWidget            parent_instance;
 
-  /* Template children */
-  GtkWidget           *page_box;
-  GtkRevealer         *error_revealer;
-  GtkLabel            *error_label;
-  GtkStack            *state_stack;
-  StudioStatusPage    *loading_status;
-  GtkSpinner          *loading_spinner;
-  GtkLabel            *name_label;
-  GtkLabel            *source_label;
-  GtkToggleButton     *train_toggle;
-  GtkLabel            *image_size_label;
-  GtkLabel            *classes_label;
-  GtkLabel            *train_count_label;
-  GtkLabel            *test_count_label;
-  GtkLabel            *chart_heading;
-  StudioClassChart    *class_chart;
-  StudioSampleGrid    *sample_grid;
-  GtkLabel            *table_heading;
-  GtkColumnView       *sample_table;
 
-  GtkColumnViewColumn *name_column;
-  GtkColumnViewColumn *category_column;
-  GtkSortListModel    *sorted_rows;
-
-  StudioDataset       *dataset;
-  StudioSplit          split;
-  guint32              sample_seed;
-};
 
 enum {
   PROP_0,
   PROP_DATASET,
   PROP_SPLIT,
   PROP_SAMPLE_SEED,
+  PROP_TARGET_HEIGHT,
+  PROP_TARGET_WIDTH,
+  PROP_TARGET_CHANNELS,
+  PROP_VALIDATION_SPLIT,
+  PROP_VALIDATION_SEED,
   N_PROPS
 };
 
+enum {
+  SIGNAL_AUGMENT_SETTINGS_CHANGED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (StudioDataPage, studio_data_page, GTK_TYPE_WIDGET)
 
@@ -112,6 +96,20 @@ show_samples (StudioDataPage *self)
                                    self->sample_seed, STUDIO_DATA_PAGE_N_SAMPLES);
 }
 
+
+/* The augmentation preview starts with the first of the samples shown. */
+static void
+show_preview_image (StudioDataPage *self)
+{
+  if (self->dataset == NULL || studio_sample_grid_get_n_samples (self->sample_grid) == 0)
+    {
+      studio_augment_preview_set_image (self->augment_preview, NULL, STUDIO_SPLIT_TRAIN, 0);
+      return;
+    }
+  studio_augment_preview_set_image (self->augment_preview, self->dataset, self->split,
+                                    studio_sample_grid_get_sample_index (self->sample_grid, 0));
+}
+
 static void
 show_split (StudioDataPage *self)
 {
@@ -119,8 +117,10 @@ show_split (StudioDataPage *self)
     return;
 
   show_class_balance (self);
+  studio_data_page_show_parts (self);
   show_samples (self);
   show_sample_table (self);
+  show_preview_image (self);
 }
 
 static void
@@ -147,6 +147,86 @@ show_facts (StudioDataPage *self)
   gtk_label_set_text (self->classes_label, n_classes);
   gtk_label_set_text (self->train_count_label, n_train);
   gtk_label_set_text (self->test_count_label, n_test);
+  gtk_label_set_text (self->found_label, self->found_text != NULL ? self->found_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->found_label), self->found_text != NULL);
+  /* Only image folders are decoded to a target size; IDX images have their own. */
+  gtk_widget_set_visible (self->target_box, self->found_text != NULL);
+}
+
+/* The reload button only makes sense when the size differs from the loaded images'. */
+static void
+update_reload_button (StudioDataPage *self)
+{
+  gboolean differs = self->dataset != NULL
+    && (studio_data_page_get_target_height (self) != studio_dataset_get_height (self->dataset)
+        || studio_data_page_get_target_width (self) != studio_dataset_get_width (self->dataset)
+        || studio_data_page_get_target_channels (self)
+           != studio_dataset_get_channels (self->dataset));
+
+  gtk_widget_set_sensitive (self->reload_button,
+                            differs && studio_dataset_get_source (self->dataset) != NULL);
+}
+
+static void
+on_target_changed (StudioDataPage *self)
+{
+  update_reload_button (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET_HEIGHT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET_WIDTH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET_CHANNELS]);
+}
+
+static void
+on_reload_clicked (StudioDataPage *self)
+{
+  if (self->dataset == NULL || studio_dataset_get_source (self->dataset) == NULL)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-dataset-path", "s",
+                              studio_dataset_get_source (self->dataset));
+}
+
+static void
+on_augment_settings_changed (StudioDataPage *self)
+{
+  g_signal_emit (self, signals[SIGNAL_AUGMENT_SETTINGS_CHANGED], 0);
+}
+
+/* A row picked in the table becomes the image of the augmentation preview. */
+static void
+on_table_selection_changed (GtkSingleSelection *selection,
+                            GParamSpec         *pspec,
+                            StudioDataPage     *self)
+{
+  StudioSampleRow *row = gtk_single_selection_get_selected_item (selection);
+
+  if (row == NULL || self->dataset == NULL)
+    return;
+  studio_augment_preview_set_image (self->augment_preview, self->dataset, self->split,
+                                    studio_sample_row_get_index (row));
+}
+
+/* Clicking a sample shows it in the augmentation preview. */
+static void
+on_sample_clicked (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   StudioDataPage  *self)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->sample_grid), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *child = picked != NULL
+                     ? gtk_widget_get_ancestor (picked, GTK_TYPE_FLOW_BOX_CHILD) : NULL;
+  int position;
+
+  if (child == NULL || self->dataset == NULL)
+    return;
+  position = gtk_flow_box_child_get_index (GTK_FLOW_BOX_CHILD (child));
+  if (position < 0 || (guint) position >= studio_sample_grid_get_n_samples (self->sample_grid))
+    return;
+  studio_augment_preview_set_image (self->augment_preview, self->dataset, self->split,
+                                    studio_sample_grid_get_sample_index (self->sample_grid,
+                                                                         position));
+  studio_data_page_set_view (self, "augmentation");
 }
 
 static void
@@ -240,7 +320,7 @@ static void
 setup_sample_table (StudioDataPage *self)
 {
   g_autoptr(GtkSorter) category_sorter = NULL;
-  GtkNoSelection *selection;
+  GtkSingleSelection *selection;
 
   self->name_column = append_column (self, _("Index"), G_CALLBACK (bind_name_cell), TRUE);
   self->category_column = append_column (self, _("Category"), G_CALLBACK (bind_category_cell),
@@ -252,7 +332,11 @@ setup_sample_table (StudioDataPage *self)
   self->sorted_rows = gtk_sort_list_model_new (NULL,
                                                g_object_ref (gtk_column_view_get_sorter (
                                                  self->sample_table)));
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted_rows)));
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted_rows)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  g_signal_connect_object (selection, "notify::selected-item",
+                           G_CALLBACK (on_table_selection_changed), self, 0);
   gtk_column_view_set_model (self->sample_table, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
 }
@@ -267,6 +351,7 @@ studio_data_page_dispose (GObject *object)
   g_clear_object (&self->category_column);
   g_clear_object (&self->sorted_rows);
   g_clear_object (&self->dataset);
+  g_clear_pointer (&self->found_text, g_free);
 
   G_OBJECT_CLASS (studio_data_page_parent_class)->dispose (object);
 }
@@ -289,6 +374,21 @@ studio_data_page_get_property (GObject    *object,
       break;
     case PROP_SAMPLE_SEED:
       g_value_set_uint (value, self->sample_seed);
+      break;
+    case PROP_TARGET_HEIGHT:
+      g_value_set_int (value, studio_data_page_get_target_height (self));
+      break;
+    case PROP_TARGET_WIDTH:
+      g_value_set_int (value, studio_data_page_get_target_width (self));
+      break;
+    case PROP_TARGET_CHANNELS:
+      g_value_set_int (value, studio_data_page_get_target_channels (self));
+      break;
+    case PROP_VALIDATION_SPLIT:
+      g_value_set_double (value, self->validation_split);
+      break;
+    case PROP_VALIDATION_SEED:
+      g_value_set_uint (value, self->validation_seed);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -313,6 +413,24 @@ studio_data_page_set_property (GObject      *object,
       break;
     case PROP_SAMPLE_SEED:
       studio_data_page_set_sample_seed (self, g_value_get_uint (value));
+      break;
+    case PROP_TARGET_HEIGHT:
+      gtk_spin_button_set_value (self->target_height_spin, g_value_get_int (value));
+      break;
+    case PROP_TARGET_WIDTH:
+      gtk_spin_button_set_value (self->target_width_spin, g_value_get_int (value));
+      break;
+    case PROP_TARGET_CHANNELS:
+      gtk_drop_down_set_selected (self->target_channels_dropdown,
+                                  g_value_get_int (value) == 1 ? 1 : 0);
+      break;
+    case PROP_VALIDATION_SPLIT:
+      studio_data_page_set_validation (self, g_value_get_double (value), self->validation_seed,
+                                       self->stratify);
+      break;
+    case PROP_VALIDATION_SEED:
+      studio_data_page_set_validation (self, self->validation_split, g_value_get_uint (value),
+                                       self->stratify);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -339,8 +457,29 @@ studio_data_page_class_init (StudioDataPageClass *klass)
   properties[PROP_SAMPLE_SEED] =
     g_param_spec_uint ("sample-seed", NULL, NULL, 0, G_MAXUINT32, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TARGET_HEIGHT] =
+    g_param_spec_int ("target-height", NULL, NULL, 8, 1024, DEFAULT_TARGET_SIZE,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TARGET_WIDTH] =
+    g_param_spec_int ("target-width", NULL, NULL, 8, 1024, DEFAULT_TARGET_SIZE,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TARGET_CHANNELS] =
+    g_param_spec_int ("target-channels", NULL, NULL, 1, 3, DEFAULT_TARGET_CHANNELS,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALIDATION_SPLIT] =
+    g_param_spec_double ("validation-split", NULL, NULL, 0.0, 0.99, 0.2,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALIDATION_SEED] =
+    g_param_spec_uint ("validation-seed", NULL, NULL, 0, G_MAXUINT32, 42,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  signals[SIGNAL_AUGMENT_SETTINGS_CHANGED] =
+    g_signal_new ("augment-settings-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (STUDIO_TYPE_AUGMENT_PREVIEW);
+  g_type_ensure (STUDIO_TYPE_SKIPPED_LIST);
   g_type_ensure (STUDIO_TYPE_STATUS_PAGE);
   g_type_ensure (STUDIO_TYPE_CLASS_CHART);
   g_type_ensure (STUDIO_TYPE_SAMPLE_GRID);
@@ -366,7 +505,29 @@ studio_data_page_class_init (StudioDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioDataPage, sample_grid);
   gtk_widget_class_bind_template_child (widget_class, StudioDataPage, table_heading);
   gtk_widget_class_bind_template_child (widget_class, StudioDataPage, sample_table);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, found_label);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, skipped_list);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, target_box);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, target_height_spin);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, target_width_spin);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, target_channels_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, reload_button);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, cache_fact);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, cache_size_label);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, parts_box);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, parts_heading);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, parts_caption);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, training_part_label);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, training_part_chart);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, validation_part_label);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, validation_part_chart);
+  gtk_widget_class_bind_template_child (widget_class, StudioDataPage, augment_preview);
   gtk_widget_class_bind_template_callback (widget_class, on_split_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_target_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_reload_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_augment_settings_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_shuffle_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss_clicked);
 
@@ -377,9 +538,16 @@ studio_data_page_class_init (StudioDataPageClass *klass)
 static void
 studio_data_page_init (StudioDataPage *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  self->validation_split = 0.2;
+  self->validation_seed = 42;
   gtk_widget_init_template (GTK_WIDGET (self));
   setup_sample_table (self);
   gtk_stack_set_visible_child_name (self->state_stack, "empty");
+  g_signal_connect (click, "released", G_CALLBACK (on_sample_clicked), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->sample_grid), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sample_grid), NULL);
 }
 
 GtkWidget *
@@ -388,15 +556,28 @@ studio_data_page_new (void)
   return g_object_new (STUDIO_TYPE_DATA_PAGE, NULL);
 }
 
-void
-studio_data_page_set_dataset (StudioDataPage *self,
-                              StudioDataset  *dataset)
+/* Shows `dataset` with what its scan found (NULL for IDX datasets). */
+static void
+show_dataset (StudioDataPage        *self,
+              StudioDataset         *dataset,
+              const StudioImageScan *scan)
 {
-  g_return_if_fail (STUDIO_IS_DATA_PAGE (self));
-  g_return_if_fail (dataset == NULL || STUDIO_IS_DATASET (dataset));
+  g_clear_pointer (&self->found_text, g_free);
+  if (scan != NULL)
+    self->found_text = studio_image_scan_format_found (scan);
+  studio_skipped_list_set_scan (self->skipped_list, scan);
+  gtk_widget_set_visible (GTK_WIDGET (self->skipped_list),
+                          studio_skipped_list_get_n_items (self->skipped_list) > 0);
+  gtk_widget_set_visible (self->cache_fact, scan != NULL && dataset != NULL);
+  if (scan != NULL && dataset != NULL)
+    {
+      g_autofree char *cache_size = g_format_size (
+        studio_image_scan_get_cache_size (scan, studio_dataset_get_height (dataset),
+                                          studio_dataset_get_width (dataset),
+                                          studio_dataset_get_channels (dataset)));
 
-  if (!g_set_object (&self->dataset, dataset))
-    return;
+      gtk_label_set_text (self->cache_size_label, cache_size);
+    }
 
   if (dataset != NULL)
     {
@@ -408,9 +589,36 @@ studio_data_page_set_dataset (StudioDataPage *self,
       studio_class_chart_set_counts (self->class_chart, NULL, NULL, 0);
       studio_sample_grid_show_samples (self->sample_grid, NULL, STUDIO_SPLIT_TRAIN, 0, 0);
       gtk_sort_list_model_set_model (self->sorted_rows, NULL);
+      studio_data_page_show_parts (self);
+      show_preview_image (self);
     }
+  update_reload_button (self);
   studio_data_page_stop_loading (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
+}
+
+void
+studio_data_page_set_dataset (StudioDataPage *self,
+                              StudioDataset  *dataset)
+{
+  g_return_if_fail (STUDIO_IS_DATA_PAGE (self));
+  g_return_if_fail (dataset == NULL || STUDIO_IS_DATASET (dataset));
+
+  if (!g_set_object (&self->dataset, dataset))
+    return;
+  show_dataset (self, dataset, NULL);
+}
+
+void
+studio_data_page_set_load_result (StudioDataPage  *self,
+                                  StudioDataset   *dataset,
+                                  StudioImageScan *scan)
+{
+  g_return_if_fail (STUDIO_IS_DATA_PAGE (self));
+  g_return_if_fail (dataset == NULL || STUDIO_IS_DATASET (dataset));
+
+  g_set_object (&self->dataset, dataset);
+  show_dataset (self, dataset, scan);
 }
 
 StudioDataset *
@@ -488,8 +696,41 @@ studio_data_page_show_loading (StudioDataPage *self,
   g_return_if_fail (STUDIO_IS_DATA_PAGE (self));
 
   studio_status_page_set_description (self->loading_status, path);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), TRUE);
   gtk_spinner_start (self->loading_spinner);
   gtk_stack_set_visible_child_name (self->state_stack, "loading");
+}
+
+void
+studio_data_page_show_progress (StudioDataPage *self,
+                                guint           done,
+                                guint           total)
+{
+  g_autofree char *done_text = NULL;
+  g_autofree char *total_text = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (STUDIO_IS_DATA_PAGE (self));
+
+  gtk_stack_set_visible_child_name (self->state_stack, "loading");
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), total > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), total == 0);
+  if (total == 0)
+    {
+      gtk_spinner_start (self->loading_spinner);
+      return;
+    }
+  gtk_spinner_stop (self->loading_spinner);
+  done = MIN (done, total);
+  done_text = studio_format_count (done);
+  total_text = studio_format_count (total);
+  /* Translators: loading progress, e.g. "1,200 of 25,000 images decoded". */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s image decoded",
+                                       "%s of %s images decoded", total),
+                          done_text, total_text);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+  gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
 void
@@ -555,6 +796,9 @@ studio_data_page_get_fact (StudioDataPage *self,
       return gtk_label_get_text (self->train_count_label);
     case STUDIO_DATA_FACT_TEST_SAMPLES:
       return gtk_label_get_text (self->test_count_label);
+    case STUDIO_DATA_FACT_CACHE_SIZE:
+      return gtk_widget_get_visible (self->cache_fact)
+             ? gtk_label_get_text (self->cache_size_label) : NULL;
     default:
       g_return_val_if_reached (NULL);
     }
@@ -582,4 +826,41 @@ studio_data_page_get_sample_table (StudioDataPage *self)
   g_return_val_if_fail (STUDIO_IS_DATA_PAGE (self), NULL);
 
   return self->sample_table;
+}
+
+void
+studio_data_page_set_validation (StudioDataPage *self,
+                                 double          validation_split,
+                                 guint32         seed,
+                                 gboolean        stratify)
+{
+  gboolean split_changed, seed_changed;
+
+  g_return_if_fail (STUDIO_IS_DATA_PAGE (self));
+  g_return_if_fail (validation_split >= 0 && validation_split < 1);
+
+  split_changed = self->validation_split != validation_split;
+  seed_changed = self->validation_seed != seed;
+  if (!split_changed && !seed_changed && self->stratify == !!stratify)
+    return;
+
+  self->validation_split = validation_split;
+  self->validation_seed = seed;
+  self->stratify = !!stratify;
+  studio_data_page_show_parts (self);
+  if (split_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALIDATION_SPLIT]);
+  if (seed_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALIDATION_SEED]);
+}
+
+void
+studio_data_page_set_training_config (StudioDataPage             *self,
+                                      const StudioTrainingConfig *config)
+{
+  g_return_if_fail (STUDIO_IS_DATA_PAGE (self));
+  g_return_if_fail (config != NULL);
+
+  studio_data_page_set_validation (self, config->validation_split, config->seed,
+                                   config->stratify);
 }

@@ -22,7 +22,7 @@ struct _StudioLayerRow
   GtkLabel      *norms_label;
   GtkLabel      *settings_label;
   GtkRevealer   *settings_revealer;
-  GtkGrid       *settings_grid;
+  GtkFlowBox    *settings_grid;
   GtkWidget     *error_box;
   GtkLabel      *error_label;
   GtkWidget     *button_box;
@@ -250,7 +250,8 @@ new_drop_down (StudioLayerRow     *self,
   return drop_down;
 }
 
-/* One setting in the editor grid, two to a line: "Kernel [3] × [3]". */
+/* One setting in the editor box: "Kernel [3] × [3]". The settings flow into as many
+ * columns as the width allows, so a narrow window still shows every editor. */
 static void
 add_setting (StudioLayerRow *self,
              const char     *caption,
@@ -259,20 +260,22 @@ add_setting (StudioLayerRow *self,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   GtkWidget *label = gtk_label_new (caption);
-  int column = (int) (self->n_settings % 2) * 2;
-  int line = (int) (self->n_settings / 2);
+  GtkWidget *child = gtk_flow_box_child_new ();
 
   gtk_widget_add_css_class (label, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-  gtk_widget_set_margin_start (label, column > 0 ? 12 : 0);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_set_margin_end (label, 4);
+  gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), first);
   if (second != NULL)
     {
       gtk_box_append (GTK_BOX (box), gtk_label_new ("×"));
       gtk_box_append (GTK_BOX (box), second);
     }
-  gtk_grid_attach (self->settings_grid, label, column, line, 1, 1);
-  gtk_grid_attach (self->settings_grid, box, column + 1, line, 1, 1);
+  /* The editors take the focus, not the flow box's cells. */
+  gtk_widget_set_focusable (child, FALSE);
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), box);
+  gtk_flow_box_append (self->settings_grid, child);
   self->n_settings++;
 }
 

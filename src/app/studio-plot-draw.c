@@ -233,6 +233,9 @@ format_tick (char   *buffer,
              double  step,
              gboolean log_scale)
 {
+  /* A tick computed as −0.0000001 is 0, not "-0". */
+  if (fabs (value) < step * 1e-6)
+    value = 0;
   if (log_scale)
     g_snprintf (buffer, size, "1e%d", (int) round (value));
   else if (step >= 1)

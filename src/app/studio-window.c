@@ -570,24 +570,22 @@ studio_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (studio_window_parent_class)->close_request (window);
 }
 
+/* The "application" property is set after constructed(): the window learns its settings
+ * here, once it has its application, so that a fresh user gets the schema's defaults (the
+ * course's recipe) and a returning one what they chose last time. */
 static void
-studio_window_constructed (GObject *object)
+use_application_settings (StudioWindow *self)
 {
-  StudioWindow *self = STUDIO_WINDOW (object);
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings = STUDIO_IS_APPLICATION (application)
+                        ? studio_application_get_settings (STUDIO_APPLICATION (application))
+                        : NULL;
 
-  G_OBJECT_CLASS (studio_window_parent_class)->constructed (object);
-
-  if (STUDIO_IS_APPLICATION (application))
-    {
-      GSettings *settings = studio_application_get_settings (STUDIO_APPLICATION (application));
-
-      self->settings = settings != NULL ? g_object_ref (settings) : NULL;
-    }
+  if (settings == NULL || self->settings != NULL)
+    return;
+  self->settings = g_object_ref (settings);
   restore_window_state (self);
-  if (self->settings != NULL)
-    studio_training_page_bind_settings (self->training_page, self->settings);
-  studio_window_update_actions (self);
+  studio_training_page_bind_settings (self->training_page, self->settings);
 }
 
 static void
@@ -641,7 +639,6 @@ studio_window_class_init (StudioWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = studio_window_constructed;
   object_class->dispose = studio_window_dispose;
   object_class->get_property = studio_window_get_property;
   window_class->close_request = studio_window_close_request;
@@ -679,12 +676,17 @@ studio_window_init (StudioWindow *self)
   connect_session (self);
   /* The Data page is where everything starts: it offers to open a dataset. */
   gtk_stack_set_visible_child_name (self->page_stack, "data");
+  studio_window_update_actions (self);
 }
 
 StudioWindow *
 studio_window_new (StudioApplication *application)
 {
+  StudioWindow *self;
+
   g_return_val_if_fail (STUDIO_IS_APPLICATION (application), NULL);
 
-  return g_object_new (STUDIO_TYPE_WINDOW, "application", application, NULL);
+  self = g_object_new (STUDIO_TYPE_WINDOW, "application", application, NULL);
+  use_application_settings (self);
+  return self;
 }

@@ -83,7 +83,7 @@ studio_predictions_to_csv (const char * const *filenames,
   g_return_val_if_fail (class_names != NULL && n_classes > 0, NULL);
 
   if (true_labels != NULL)
-    g_string_append (csv, ",true_class");
+    g_string_append (csv, ",true_class,correct");
   for (guint c = 0; c < n_classes; c++)
     {
       g_string_append_c (csv, ',');
@@ -107,8 +107,14 @@ studio_predictions_to_csv (const char * const *filenames,
       if (true_labels != NULL)
         {
           g_string_append_c (csv, ',');
+          /* An unknown label (−1) leaves both cells empty: nothing to be right about. */
           if (true_labels[i] >= 0 && (guint) true_labels[i] < n_classes)
-            append_field (csv, class_names[true_labels[i]]);
+            {
+              append_field (csv, class_names[true_labels[i]]);
+              g_string_append (csv, (guint) true_labels[i] == predicted ? ",1" : ",0");
+            }
+          else
+            g_string_append_c (csv, ',');
         }
       for (guint c = 0; c < n_classes; c++)
         {

@@ -18,7 +18,8 @@ gboolean studio_write_file_atomically (const char  *path,
 
 /* One row per sample: filename, predicted class, confidence, then one probability
  * column per class (headed by the class names). `filenames` may hold NULLs (IDX rows),
- * written as the row index; `true_labels` (may be NULL) adds a "true_class" column.
+ * written as the row index; `true_labels` (may be NULL) adds a "true_class" column and a
+ * "correct" column (1 or 0), both empty on rows whose label is unknown (−1).
  * probabilities is (n, n_classes). */
 char    *studio_predictions_to_csv (const char * const *filenames,
                                     const gint32       *true_labels,

@@ -157,17 +157,21 @@ test_fashion_mnist (void)
   rows = g_strsplit (predictions, "\r\n", -1);
   g_assert_cmpuint (g_strv_length (rows), ==, 10000 + 2); /* header, rows, "" after the last */
   header = g_strsplit (rows[0], ",", -1);
-  g_assert_cmpuint (g_strv_length (header), ==, 4 + 10);
-  g_assert_cmpstr (header[4], ==, "T-shirt/top");
-  g_assert_cmpstr (header[13], ==, "Ankle boot");
+  /* filename, predicted_class, confidence, true_class, correct, then the ten classes. */
+  g_assert_cmpuint (g_strv_length (header), ==, 5 + 10);
+  g_assert_cmpstr (header[3], ==, "true_class");
+  g_assert_cmpstr (header[4], ==, "correct");
+  g_assert_cmpstr (header[5], ==, "T-shirt/top");
+  g_assert_cmpstr (header[14], ==, "Ankle boot");
   for (guint i = 1; i <= 10000; i += 999)
     {
       g_auto (GStrv) fields = g_strsplit (rows[i], ",", -1);
       double sum = 0;
 
-      g_assert_cmpuint (g_strv_length (fields), ==, 14);
+      g_assert_cmpuint (g_strv_length (fields), ==, 15);
       g_assert_cmpstr (fields[3], !=, "");
-      for (guint c = 4; c < 14; c++)
+      g_assert_true (g_str_equal (fields[4], "1") == g_str_equal (fields[1], fields[3]));
+      for (guint c = 5; c < 15; c++)
         sum += g_ascii_strtod (fields[c], NULL);
       g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-4);
     }

@@ -9,18 +9,26 @@ static void
 test_predictions_csv (void)
 {
   const char * const class_names[] = { "cat", "dog, big", NULL };
-  const char * const filenames[] = { "cat.1.jpg", "say \"hi\".png", NULL };
-  const gint32 labels[] = { 0, 0, 1 };
-  const float probabilities[] = { 0.75f, 0.25f, 0.125f, 0.875f, 0.5f, 0.5f };
-  g_autofree char *csv = studio_predictions_to_csv (filenames, labels, probabilities, 3,
+  const char * const filenames[] = { "cat.1.jpg", "say \"hi\".png", NULL, "4.jpg" };
+  const gint32 labels[] = { 0, 0, 1, -1 };
+  const float probabilities[] = { 0.75f, 0.25f, 0.125f, 0.875f, 0.5f, 0.5f, 0.25f, 0.75f };
+  g_autofree char *csv = studio_predictions_to_csv (filenames, labels, probabilities, 4,
                                                     class_names, 2);
+  g_autofree char *unlabelled = studio_predictions_to_csv (filenames, NULL, probabilities, 2,
+                                                           class_names, 2);
 
   g_assert_cmpstr (csv, ==,
-                   "filename,predicted_class,confidence,true_class,cat,\"dog, big\"\r\n"
-                   "cat.1.jpg,cat,0.75,cat,0.75,0.25\r\n"
-                   "\"say \"\"hi\"\".png\",\"dog, big\",0.875,cat,0.125,0.875\r\n"
+                   "filename,predicted_class,confidence,true_class,correct,cat,\"dog, big\"\r\n"
+                   "cat.1.jpg,cat,0.75,cat,1,0.75,0.25\r\n"
+                   "\"say \"\"hi\"\".png\",\"dog, big\",0.875,cat,0,0.125,0.875\r\n"
                    /* a tie goes to the first class, as numpy's argmax; no filename → index */
-                   "2,cat,0.5,\"dog, big\",0.5,0.5\r\n");
+                   "2,cat,0.5,\"dog, big\",0,0.5,0.5\r\n"
+                   /* an unknown label: no true class, no verdict */
+                   "4.jpg,\"dog, big\",0.75,,,0.25,0.75\r\n");
+  g_assert_cmpstr (unlabelled, ==,
+                   "filename,predicted_class,confidence,cat,\"dog, big\"\r\n"
+                   "cat.1.jpg,cat,0.75,0.75,0.25\r\n"
+                   "\"say \"\"hi\"\".png\",\"dog, big\",0.875,0.125,0.875\r\n");
 }
 
 static void
