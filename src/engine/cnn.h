@@ -464,6 +464,22 @@ void cnn_model_set_profiling (CnnModel *model, int enabled);
 void cnn_model_layer_time (const CnnModel *model, int index, double *forward_seconds,
                            double *backward_seconds);
 
+/* ---------------------------------------------------------------- inspection */
+
+/* One image's journey through the model in inference mode, every layer's output kept. */
+typedef struct {
+  int n_layers;
+  float **outputs;         /* (n_layers): each (h, w, c) or (units), after the activation */
+  float **preactivations;  /* (n_layers): Conv2D and Dense with an activation, the values
+                            * before it (the feature map); NULL for other layers */
+} CnnInspection;
+
+/* Runs x (h, w, c) through every layer, unbatched and directly computed (a reference for
+ * the fast passes), keeping each layer's output. Release with cnn_inspection_clear(). */
+CnnStatus cnn_model_inspect (const CnnModel *model, const float *x,
+                             CnnInspection *inspection, CnnError *error);
+void      cnn_inspection_clear (CnnInspection *inspection);
+
 #ifdef __cplusplus
 }
 #endif
