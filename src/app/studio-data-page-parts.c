@@ -8,57 +8,7 @@
 #include "studio-data-page-private.h"
 #include "studio-format.h"
 #include "studio-split.h"
-
-/* Rows [start, start + count) as an index array. */
-static guint32 *
-range_indices (gsize start,
-               gsize count)
-{
-  guint32 *indices = g_new (guint32, MAX (count, 1));
-
-  for (gsize i = 0; i < count; i++)
-    indices[i] = (guint32) (start + i);
-  return indices;
-}
-
-/* The rows of each part exactly as studio_training_data_new() will choose them: arrays (IDX)
- * hold back their last rows, as Keras's validation_split; image folders use
- * train_test_split with the run's seed (stratified when asked). */
-static gboolean
-split_training_rows (StudioDataPage    *self,
-                     StudioIndexSplit  *split,
-                     GError           **error)
-{
-  StudioDataset *dataset = self->dataset;
-  gsize n = studio_dataset_get_n_samples (dataset, STUDIO_SPLIT_TRAIN);
-  gsize split_at;
-
-  if (studio_dataset_get_filename (dataset, STUDIO_SPLIT_TRAIN, 0) != NULL)
-    {
-      if (self->stratify)
-        return studio_split_train_test_stratified (studio_dataset_get_labels (dataset,
-                                                                              STUDIO_SPLIT_TRAIN),
-                                                   n, studio_dataset_get_n_classes (dataset),
-                                                   self->validation_split, self->validation_seed,
-                                                   split, error);
-      return studio_split_train_test (n, self->validation_split, self->validation_seed,
-                                      split, error);
-    }
-
-  split_at = (gsize) cnn_validation_split_index ((int64_t) n, self->validation_split);
-  if (split_at == 0 || split_at == n)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("A validation split of %g leaves no images in one part."),
-                   self->validation_split);
-      return FALSE;
-    }
-  split->train = range_indices (0, split_at);
-  split->n_train = split_at;
-  split->test = range_indices (split_at, n - split_at);
-  split->n_test = n - split_at;
-  return TRUE;
-}
+#include "studio-training.h"
 
 static void
 show_part (StudioDataPage   *self,
@@ -99,7 +49,10 @@ studio_data_page_show_parts (StudioDataPage *self)
 
   gtk_widget_set_visible (self->parts_box, TRUE);
   gtk_label_set_text (self->parts_heading, _("Class Balance of the Training and Validation Parts"));
-  if (!split_training_rows (self, &split, &error))
+  if (!studio_training_split (self->dataset,
+                              studio_dataset_get_n_samples (self->dataset, STUDIO_SPLIT_TRAIN),
+                              self->validation_split, self->stratify, self->validation_seed,
+                              &split, &error))
     {
       gtk_label_set_text (self->parts_caption, error->message);
       gtk_label_set_text (self->training_part_label, "");

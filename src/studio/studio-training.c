@@ -368,49 +368,44 @@ range_indices (gsize start,
   return indices;
 }
 
-/* Keras's validation_split on arrays takes the last rows; train_test_split on a file
- * list (image folders, which carry filenames) takes a seeded permutation. */
-static gboolean
-split_training_rows (StudioDataset               *dataset,
-                     const StudioTrainingConfig  *config,
-                     gsize                        n,
-                     StudioTrainingData          *data,
-                     GError                     **error)
+gboolean
+studio_training_split (StudioDataset     *dataset,
+                       gsize              n,
+                       double             validation_split,
+                       gboolean           stratify,
+                       guint32            seed,
+                       StudioIndexSplit  *split,
+                       GError           **error)
 {
-  gboolean has_filenames = studio_dataset_get_filename (dataset, STUDIO_SPLIT_TRAIN, 0) != NULL;
-  StudioIndexSplit split = { 0 };
-  gboolean ok;
+  gsize split_at;
 
-  if (!has_filenames)
+  g_return_val_if_fail (STUDIO_IS_DATASET (dataset), FALSE);
+  g_return_val_if_fail (split != NULL, FALSE);
+
+  /* Image folders carry filenames: train_test_split on the sorted file list. */
+  if (n > 0 && studio_dataset_get_filename (dataset, STUDIO_SPLIT_TRAIN, 0) != NULL)
     {
-      gsize split_at = (gsize) cnn_validation_split_index ((int64_t) n, config->validation_split);
-
-      if (split_at == 0 || split_at == n)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("A validation split of %g leaves no samples in one part of the "
-                         "%" G_GSIZE_FORMAT " samples."), config->validation_split, n);
-          return FALSE;
-        }
-      data->train_indices = range_indices (0, split_at);
-      data->n_train = split_at;
-      data->validation_indices = range_indices (split_at, n - split_at);
-      data->n_validation = n - split_at;
-      return TRUE;
+      if (stratify)
+        return studio_split_train_test_stratified (studio_dataset_get_labels (dataset,
+                                                                              STUDIO_SPLIT_TRAIN),
+                                                   n, studio_dataset_get_n_classes (dataset),
+                                                   validation_split, seed, split, error);
+      return studio_split_train_test (n, validation_split, seed, split, error);
     }
 
-  if (config->stratify)
-    ok = studio_split_train_test_stratified (studio_dataset_get_labels (dataset, STUDIO_SPLIT_TRAIN),
-                                             n, studio_dataset_get_n_classes (dataset),
-                                             config->validation_split, config->seed, &split, error);
-  else
-    ok = studio_split_train_test (n, config->validation_split, config->seed, &split, error);
-  if (!ok)
-    return FALSE;
-  data->train_indices = g_steal_pointer (&split.train);
-  data->n_train = split.n_train;
-  data->validation_indices = g_steal_pointer (&split.test);
-  data->n_validation = split.n_test;
+  /* Arrays: Keras's validation_split holds back the last rows. */
+  split_at = (gsize) cnn_validation_split_index ((int64_t) n, validation_split);
+  if (split_at == 0 || split_at == n)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A validation split of %g leaves no samples in one part of the "
+                     "%llu samples."), validation_split, (unsigned long long) n);
+      return FALSE;
+    }
+  split->train = range_indices (0, split_at);
+  split->n_train = split_at;
+  split->test = range_indices (split_at, n - split_at);
+  split->n_test = n - split_at;
   return TRUE;
 }
 
@@ -458,8 +453,15 @@ studio_training_data_new (StudioDataset              *dataset,
     }
   else if (config->validation_split > 0)
     {
-      if (!split_training_rows (dataset, config, n, data, error))
+      StudioIndexSplit split = { 0 };
+
+      if (!studio_training_split (dataset, n, config->validation_split, config->stratify,
+                                  config->seed, &split, error))
         return NULL;
+      data->train_indices = g_steal_pointer (&split.train);
+      data->n_train = split.n_train;
+      data->validation_indices = g_steal_pointer (&split.test);
+      data->n_validation = split.n_test;
       validation_dataset = dataset;
     }
   else

@@ -10,6 +10,7 @@
 #include "studio-batches.h"
 #include "studio-dataset.h"
 #include "studio-model-file.h"
+#include "studio-split.h"
 
 G_BEGIN_DECLS
 
@@ -62,6 +63,18 @@ gboolean studio_training_check_model (CnnModel       *model,
                                       StudioDataset  *dataset,
                                       CnnLoss         loss,
                                       GError        **error);
+
+/* The rows of the training split (its first n) that a run trains and validates on:
+ * arrays (IDX) hold back their last rows, as Keras's validation_split does; image folders
+ * use train_test_split (test_size = validation_split, random_state = seed), stratified
+ * when asked. The Data page shows the same parts. */
+gboolean studio_training_split (StudioDataset     *dataset,
+                                gsize              n,
+                                double             validation_split,
+                                gboolean           stratify,
+                                guint32            seed,
+                                StudioIndexSplit  *split,
+                                GError           **error);
 
 /* The batches of one run: training (shuffled, augmented) and validation (in order, only
  * rescaled), split from the dataset's training samples as Keras would split them —
