@@ -11,6 +11,9 @@ G_BEGIN_DECLS
  * gigabytes: images of at most 4096×4096 pixels, at most ten million of them. */
 #define STUDIO_IDX_MAX_PIXELS_PER_IMAGE (4096u * 4096u)
 #define STUDIO_IDX_MAX_IMAGES 10000000u
+/* A gzip file is decompressed to its end to check its CRC, but no further than this past
+ * the declared data, so that a gzip bomb costs a moment, not minutes. */
+#define STUDIO_IDX_MAX_TRAILING_BYTES (16u << 20)
 
 /* One split read from an images file and its labels file. */
 typedef struct {

@@ -242,11 +242,14 @@ idx_stream_read (IdxStream *stream, guint8 *destination, gsize length, gsize *n_
 }
 
 /* Decodes whatever follows the data so that gzip's checksum at the very end is verified:
- * a download with a flipped bit must not load as a dataset with a wrong pixel. */
+ * a download with a flipped bit must not load as a dataset with a wrong pixel. What follows
+ * is bounded: a small file that inflates to gigabytes past its declared data (a gzip bomb)
+ * is refused instead of being decompressed for minutes. */
 static gboolean
 idx_stream_finish (IdxStream *stream, GCancellable *cancellable, GError **error)
 {
   g_autofree guint8 *scratch = NULL;
+  guint64 n_trailing = 0;
 
   if (!stream->compressed)
     return TRUE;
@@ -259,6 +262,15 @@ idx_stream_finish (IdxStream *stream, GCancellable *cancellable, GError **error)
       if (!idx_stream_read_compressed (stream, scratch, 64 * 1024, &n_read, cancellable,
                                        error))
         return FALSE;
+      n_trailing += n_read;
+      if (n_trailing > STUDIO_IDX_MAX_TRAILING_BYTES)
+        {
+          g_set_error (error, STUDIO_DATA_ERROR, STUDIO_DATA_ERROR_FORMAT,
+                       _("“%s” holds more than %u MB of data after the items its header "
+                         "declares: it is not an IDX file"),
+                       stream->display_name, STUDIO_IDX_MAX_TRAILING_BYTES >> 20);
+          return FALSE;
+        }
       if (n_read == 0 && !stream->stream_end)
         {
           g_set_error (error, STUDIO_DATA_ERROR, STUDIO_DATA_ERROR_TRUNCATED,

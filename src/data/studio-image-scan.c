@@ -411,6 +411,21 @@ studio_image_scan_folder (const char         *folder,
 
 /* ---- CSV (RFC 4180 as pandas reads it: quotes, "" escapes, CRLF or LF, UTF-8 BOM) ---- */
 
+/* No filename or class name is this long: a longer field (a file that is one 50 MB line) is
+ * refused instead of being copied around as a name. */
+#define CSV_MAX_FIELD_BYTES (64 * 1024)
+
+static gboolean
+csv_check_field_length (const GString *field, GError **error)
+{
+  if (field->len <= CSV_MAX_FIELD_BYTES)
+    return TRUE;
+  g_set_error (error, STUDIO_IMAGE_ERROR, STUDIO_IMAGE_ERROR_CSV,
+               _("The CSV has a field longer than %u KB: it is not a list of image files."),
+               CSV_MAX_FIELD_BYTES / 1024);
+  return FALSE;
+}
+
 /* Splits one record starting at *cursor into fields; returns NULL at the end of the text. */
 static GPtrArray *
 csv_next_record (const char **cursor, const char *end, GError **error)
@@ -435,6 +450,8 @@ csv_next_record (const char **cursor, const char *end, GError **error)
                                        _("The CSV ends inside a quoted field."));
                   return NULL;
                 }
+              if (!csv_check_field_length (field, error))
+                return NULL;
               if (*p == '"' && p + 1 < end && p[1] == '"')
                 g_string_append_c (field, *p++);
               else if (*p == '"')
@@ -458,6 +475,8 @@ csv_next_record (const char **cursor, const char *end, GError **error)
           break;
         }
       g_string_append_c (field, *p++);
+      if (!csv_check_field_length (field, error))
+        return NULL;
     }
   *cursor = MIN (p, end);
   return g_steal_pointer (&fields);

@@ -8,6 +8,7 @@
 
 #include "studio-json-private.h"
 #include "studio-model-file-private.h"
+#include "studio-model-json-private.h"
 #include "studio-model-json.h"
 
 #define MAX_RANK 8
@@ -365,6 +366,7 @@ build_model (Reader           *reader,
   const char *json = metadata_string (reader, "architecture");
   const char *input_shape = metadata_string (reader, "input_shape");
   g_autofree char *expected_shape = NULL;
+  guint64 kernel_floats;
 
   if (json == NULL)
     {
@@ -381,6 +383,17 @@ build_model (Reader           *reader,
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
                  "its input_shape %s differs from the architecture's %s", input_shape,
                  expected_shape);
+      return FALSE;
+    }
+  /* Every kernel is in the file as float32: a header whose architecture needs more than
+   * the data section holds is refused before the model (maybe gigabytes) is built. */
+  kernel_floats = studio_architecture_count_kernel_floats (architecture);
+  if (kernel_floats > reader->data_size / sizeof (float))
+    {
+      set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
+                 "its architecture has at least %" G_GUINT64_FORMAT " weights but the file "
+                 "holds only %" G_GUINT64_FORMAT " bytes of tensor data", kernel_floats,
+                 reader->data_size);
       return FALSE;
     }
   file->model_name = g_strdup (architecture->name);

@@ -8,6 +8,7 @@
 #include "cnn.h"
 #include "studio-error.h"
 #include "studio-format.h"
+#include "studio-model-json.h"
 
 G_BEGIN_DECLS
 
@@ -99,5 +100,16 @@ gboolean studio_layer_check_data_format (const StudioLayerContext  *layer,
 /* Keys every layer has: trainable and dtype change what training does. */
 gboolean studio_layer_check_common (const StudioLayerContext  *layer,
                                     GError                   **error);
+
+/* Kernel weights a built model may have (1 GiB of float32, 4 GiB with gradients and Adam's
+ * slots): studio_architecture_build() refuses more with STUDIO_MODEL_ERROR_LIMIT before the
+ * engine allocates anything. */
+#define STUDIO_MODEL_MAX_WEIGHTS (G_GUINT64_CONSTANT (1) << 28)
+
+/* A lower bound on the float32 values a model of this architecture holds (its Conv2D and
+ * Dense kernels, the shapes followed as the engine follows them), known before anything is
+ * allocated: a loader compares it with the data a file really holds, so a tiny file cannot
+ * make it build a model of gigabytes. Saturates at G_MAXUINT64. */
+guint64 studio_architecture_count_kernel_floats (const StudioArchitecture *architecture);
 
 G_END_DECLS

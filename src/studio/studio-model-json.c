@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "studio-json-private.h"
+#include "studio-model-json-private.h"
 #include "studio-model-json.h"
 
 StudioArchitecture *
@@ -47,6 +48,95 @@ studio_architecture_new_from_model (const CnnModel *model)
   return architecture;
 }
 
+/* The engine's window arithmetic (TensorFlow's): cells a window of `window` covers. */
+static guint64
+window_output (guint64 size, int window, int stride, CnnPadding padding)
+{
+  if (window <= 0 || stride <= 0)
+    return 0;
+  if (padding == CNN_PADDING_SAME)
+    return (size + (guint64) stride - 1) / (guint64) stride;
+  return size < (guint64) window ? 0 : (size - (guint64) window) / (guint64) stride + 1;
+}
+
+static guint64
+saturating_product (guint64 a, guint64 b)
+{
+  guint64 product;
+
+  return g_uint64_checked_mul (&product, a, b) ? product : G_MAXUINT64;
+}
+
+guint64
+studio_architecture_count_kernel_floats (const StudioArchitecture *architecture)
+{
+  guint64 height, width, channels, total = 0;
+  gboolean flat = FALSE;
+
+  g_return_val_if_fail (architecture != NULL, 0);
+
+  height = (guint64) MAX (architecture->height, 0);
+  width = (guint64) MAX (architecture->width, 0);
+  channels = (guint64) MAX (architecture->channels, 0);
+  for (guint i = 0; i < architecture->layers->len; i++)
+    {
+      const CnnLayerSpec *spec = &g_array_index (architecture->layers, CnnLayerSpec, i);
+      guint64 kernel = 0;
+
+      switch (spec->type)
+        {
+        case CNN_LAYER_CONV2D:
+          if (flat)
+            return total; /* the engine refuses it: no further weights to count */
+          kernel = saturating_product (saturating_product ((guint64) spec->kernel_size[0],
+                                                           (guint64) spec->kernel_size[1]),
+                                       saturating_product (channels, (guint64) spec->filters));
+          height = window_output (height, spec->kernel_size[0], spec->strides[0],
+                                  spec->padding);
+          width = window_output (width, spec->kernel_size[1], spec->strides[1], spec->padding);
+          channels = (guint64) MAX (spec->filters, 0);
+          break;
+        case CNN_LAYER_MAX_POOLING2D:
+        case CNN_LAYER_AVERAGE_POOLING2D:
+          if (flat)
+            return total;
+          height = window_output (height, spec->pool_size[0],
+                                  spec->strides[0] > 0 ? spec->strides[0] : spec->pool_size[0],
+                                  spec->padding);
+          width = window_output (width, spec->pool_size[1],
+                                 spec->strides[1] > 0 ? spec->strides[1] : spec->pool_size[1],
+                                 spec->padding);
+          break;
+        case CNN_LAYER_GLOBAL_AVERAGE_POOLING2D:
+          height = width = 1;
+          flat = TRUE;
+          break;
+        case CNN_LAYER_FLATTEN:
+          channels = saturating_product (saturating_product (height, width), channels);
+          height = width = 1;
+          flat = TRUE;
+          break;
+        case CNN_LAYER_DENSE:
+          if (!flat)
+            return total; /* Dense on images: counted no further, a lower bound still */
+          kernel = saturating_product (channels, (guint64) MAX (spec->units, 0));
+          channels = (guint64) MAX (spec->units, 0);
+          break;
+        case CNN_LAYER_BATCH_NORMALIZATION:
+        case CNN_LAYER_DROPOUT:
+        case CNN_LAYER_ACTIVATION:
+        case CNN_LAYER_RESCALING:
+        case CNN_N_LAYER_TYPES:
+        default:
+          break;
+        }
+      if (height == 0 || width == 0 || channels == 0)
+        return total; /* an impossible shape: the engine refuses the model */
+      total = total > G_MAXUINT64 - kernel ? G_MAXUINT64 : total + kernel;
+    }
+  return total;
+}
+
 CnnModel *
 studio_architecture_build (const StudioArchitecture  *architecture,
                            guint64                    seed,
@@ -54,9 +144,22 @@ studio_architecture_build (const StudioArchitecture  *architecture,
 {
   CnnError cnn_error = { 0 };
   CnnModel *model;
+  guint64 kernel_floats;
 
   g_return_val_if_fail (architecture != NULL, NULL);
 
+  /* The engine would allocate and initialise gigabytes before a caller could say no. */
+  kernel_floats = studio_architecture_count_kernel_floats (architecture);
+  if (kernel_floats > STUDIO_MODEL_MAX_WEIGHTS)
+    {
+      g_autofree char *count = studio_format_count ((gint64) MIN (kernel_floats, G_MAXINT64));
+      g_autofree char *limit = studio_format_count ((gint64) STUDIO_MODEL_MAX_WEIGHTS);
+
+      g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_LIMIT,
+                   "Could not build the model: it has at least %s weights, more than the %s "
+                   "ConvStudio can train", count, limit);
+      return NULL;
+    }
   model = cnn_model_new (architecture->height, architecture->width, architecture->channels,
                          (const CnnLayerSpec *) (gpointer) architecture->layers->data,
                          (int) architecture->layers->len, seed, &cnn_error);
