@@ -75,7 +75,10 @@ attach_layer_row (StudioLayerSummary *self,
   GtkWidget *name_cell = new_cell (name, FALSE);
 
   gtk_label_set_ellipsize (GTK_LABEL (name_cell), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (name_cell), 20);
+  /* Narrow enough that the whole table fits beside the layer list in a 1024-pixel window;
+   * the tooltip has the full name. */
+  gtk_label_set_width_chars (GTK_LABEL (name_cell), 12);
+  gtk_label_set_max_width_chars (GTK_LABEL (name_cell), 18);
   gtk_widget_set_tooltip_text (name_cell, name);
   gtk_widget_set_hexpand (name_cell, TRUE);
   gtk_grid_attach (self->grid, name_cell, STUDIO_SUMMARY_COLUMN_LAYER, row, 1, 1);

@@ -270,8 +270,19 @@ show_input_shape (StudioModelPage *self)
       gtk_spin_button_set_value (self->input_width_spin, self->architecture->width);
       gtk_spin_button_set_value (self->input_channels_spin, self->architecture->channels);
     }
-  gtk_widget_set_sensitive (self->input_box, self->editable && !fixed);
+  /* A shape the dataset sets is a fact, not a setting: plain text keeps the bar narrow. */
+  gtk_widget_set_sensitive (self->input_box, self->editable);
+  gtk_widget_set_visible (self->input_box, !fixed);
   gtk_widget_set_visible (self->input_fixed_label, fixed);
+  if (fixed)
+    {
+      /* Translators: the input shape the dataset sets: height × width × channels. */
+      g_autofree char *text = g_strdup_printf (_("%d × %d × %d, set by the dataset"),
+                                               self->fixed_shape[0], self->fixed_shape[1],
+                                               self->fixed_shape[2]);
+
+      gtk_label_set_text (GTK_LABEL (self->input_fixed_label), text);
+    }
 }
 
 static void
@@ -521,33 +532,6 @@ studio_model_page_set_property (GObject      *object,
     }
 }
 
-/* The page's few style rules, in the theme's own colours; a lighter selection keeps the
- * editors of the selected row readable. */
-static const char page_css[] =
-  "modelpage row.layer-row:selected { background-color: alpha(@theme_selected_bg_color, 0.14);"
-  " color: @theme_fg_color; }\n"
-  "modelpage row.layer-row.error-row { background-color: alpha(@error_color, 0.10); }\n"
-  "modelpage .layer-error { color: @error_color; }\n"
-  "modelpage .layer-norms { color: @theme_selected_bg_color; }\n";
-
-static void
-studio_model_page_realize (GtkWidget *widget)
-{
-  static gboolean css_loaded;
-
-  GTK_WIDGET_CLASS (studio_model_page_parent_class)->realize (widget);
-  if (!css_loaded)
-    {
-      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-      gtk_css_provider_load_from_data (provider, page_css, -1);
-      gtk_style_context_add_provider_for_display (gtk_widget_get_display (widget),
-                                                  GTK_STYLE_PROVIDER (provider),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      css_loaded = TRUE;
-    }
-}
-
 static void
 studio_model_page_class_init (StudioModelPageClass *klass)
 {
@@ -557,7 +541,6 @@ studio_model_page_class_init (StudioModelPageClass *klass)
   object_class->dispose = studio_model_page_dispose;
   object_class->get_property = studio_model_page_get_property;
   object_class->set_property = studio_model_page_set_property;
-  widget_class->realize = studio_model_page_realize;
 
   properties[PROP_VALID] =
     g_param_spec_boolean ("valid", NULL, NULL, FALSE,

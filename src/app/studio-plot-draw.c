@@ -292,6 +292,37 @@ draw_axes (cairo_t               *cr,
   cairo_stroke (cr);
 }
 
+/* The points of one pixel column of a batch curve, drawn as its envelope. */
+typedef struct {
+  double x;
+  double first, low, high, last;
+  gboolean used;
+} Column;
+
+static void
+flush_column (cairo_t  *cr,
+              Column   *column,
+              gboolean *pen_down)
+{
+  if (!column->used)
+    return;
+  if (*pen_down)
+    cairo_line_to (cr, column->x, column->first);
+  else
+    cairo_move_to (cr, column->x, column->first);
+  if (column->low != column->first)
+    cairo_line_to (cr, column->x, column->low);
+  if (column->high != column->low)
+    cairo_line_to (cr, column->x, column->high);
+  if (column->last != column->high)
+    cairo_line_to (cr, column->x, column->last);
+  *pen_down = TRUE;
+  column->used = FALSE;
+}
+
+/* At most four points per pixel column (first, lowest, highest, last): a long run (60,000
+ * images in batches of 32 for 50 epochs is ~94,000 batches) draws in a time that depends on
+ * the plot's width, not on the length of the run, and looks the same. */
 static void
 draw_batch_curve (cairo_t       *cr,
                   const Frame   *frame,
@@ -300,19 +331,25 @@ draw_batch_curve (cairo_t       *cr,
                   const GdkRGBA *color)
 {
   gboolean pen_down = FALSE;
+  Column column = { 0 };
 
   for (guint i = 0; i < data->n_batch_points; i++)
     {
-      double x = to_x (frame, data->batch_points[i].epoch_position);
+      double x = round (to_x (frame, data->batch_points[i].epoch_position));
+      double y;
 
       if (!isfinite (values[i]))
         continue;
-      if (pen_down)
-        cairo_line_to (cr, x, to_y (frame, values[i]));
-      else
-        cairo_move_to (cr, x, to_y (frame, values[i]));
-      pen_down = TRUE;
+      y = to_y (frame, values[i]);
+      if (column.used && x != column.x)
+        flush_column (cr, &column, &pen_down);
+      if (!column.used)
+        column = (Column) { x, y, y, y, y, TRUE };
+      column.low = MIN (column.low, y);
+      column.high = MAX (column.high, y);
+      column.last = y;
     }
+  flush_column (cr, &column, &pen_down);
   set_color (cr, color, 0.45);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);

@@ -103,7 +103,8 @@ studio_training_page_read_config (StudioTrainingPage   *self,
   cnn_early_stopping_init (&config->early_stopping);
   g_strlcpy (config->early_stopping.monitor, selected_monitor (self->early_stopping_monitor),
              sizeof config->early_stopping.monitor);
-  config->early_stopping.patience = gtk_spin_button_get_value_as_int (self->early_stopping_patience);
+  config->early_stopping.patience =
+    gtk_spin_button_get_value_as_int (self->early_stopping_patience);
   config->early_stopping.min_delta = gtk_spin_button_get_value (self->early_stopping_min_delta);
 
   config->has_reduce_lr = gtk_switch_get_active (self->reduce_lr_switch);
@@ -226,9 +227,10 @@ update_progress (StudioTrainingPage *self)
 
       /* Translators: the progress bar while training: epoch 3/10 · batch 57/240 ·
        * 21.4 steps/s · ETA 0:09 (minutes:seconds left in this epoch). */
-      text = g_strdup_printf (_("Epoch %d/%d · batch %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
-                                " · %.1f steps/s · ETA %d:%02d"),
-                              MAX (epoch, 1), n_epochs, step, steps,
+      /* Plain %d: a format macro in the middle would hide the string from gettext. */
+      text = g_strdup_printf (_("Epoch %d/%d · batch %d/%d · %.1f steps/s · ETA %d:%02d"),
+                              MAX (epoch, 1), n_epochs, (int) MIN (step, G_MAXINT),
+                              (int) MIN (steps, G_MAXINT),
                               studio_session_get_steps_per_second (session),
                               eta_seconds / 60, eta_seconds % 60);
       if (studio_session_get_state (session) == STUDIO_SESSION_PAUSED)

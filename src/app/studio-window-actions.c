@@ -399,7 +399,8 @@ studio_window_update_actions (StudioWindow *self)
 
   gboolean running = self->session != NULL && studio_session_is_running (self->session);
   gboolean has_model = self->session != NULL && studio_session_get_model (self->session) != NULL;
-  gboolean can_train = !running && has_model && self->session != NULL
+  gboolean building = self->build_cancellable != NULL;
+  gboolean can_train = !running && !building && has_model && self->session != NULL
                        && studio_session_get_dataset (self->session) != NULL
                        && studio_session_check_ready (self->session, NULL);
   gboolean has_history = self->session != NULL

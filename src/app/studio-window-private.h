@@ -25,6 +25,7 @@ struct _StudioWindow
   gboolean              save_after_stop;
   gboolean              close_after_save;
 
+  GCancellable         *build_cancellable;  /* a model is being built for the session */
   GSettings            *settings;       /* NULL when our schema is not installed */
   GCancellable         *load_cancellable;
   char                 *loading_path;

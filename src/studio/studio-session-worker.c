@@ -279,6 +279,19 @@ studio_session_run_thread (GTask        *task,
   /* The window must stay responsive on a busy machine: the run yields to the main thread.
    * (On Linux a thread's nice value is its own.) */
   setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+  /* The engine's helper threads were started where the model was built (often the main
+   * thread, at nice 0) and would compete with the window: start them anew from here, so
+   * they inherit this thread's nice value. */
+  {
+    int n_threads = cnn_model_get_threads (run->model);
+    CnnError engine_error;
+
+    if (n_threads > 1)
+      {
+        cnn_model_set_threads (run->model, 1, &engine_error);
+        cnn_model_set_threads (run->model, n_threads, &engine_error);
+      }
+  }
 #endif
   data = studio_training_data_new (run->dataset, NULL, &run->config, &error);
   if (data == NULL)
@@ -309,4 +322,84 @@ studio_session_run_thread (GTask        *task,
       return;
     }
   g_task_return_boolean (task, TRUE);
+}
+
+/* ---------------------------------------------------------------- building a model */
+
+typedef struct {
+  StudioArchitecture *architecture;
+  guint32 seed;
+} BuildRequest;
+
+static void
+build_request_free (BuildRequest *request)
+{
+  studio_architecture_free (request->architecture);
+  g_free (request);
+}
+
+static void
+build_model_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  BuildRequest *request = task_data;
+  GError *error = NULL;
+  CnnModel *model = studio_architecture_build (request->architecture, request->seed, &error);
+
+  if (model == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, model, (GDestroyNotify) cnn_model_free);
+}
+
+void
+studio_session_build_model_async (StudioSession            *self,
+                                  const StudioArchitecture *architecture,
+                                  GCancellable             *cancellable,
+                                  GAsyncReadyCallback       callback,
+                                  gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  BuildRequest *request;
+
+  g_return_if_fail (STUDIO_IS_SESSION (self));
+  g_return_if_fail (architecture != NULL);
+
+  request = g_new0 (BuildRequest, 1);
+  request->architecture = studio_architecture_new (architecture->name, architecture->height,
+                                                   architecture->width, architecture->channels);
+  g_array_append_vals (request->architecture->layers, architecture->layers->data,
+                       architecture->layers->len);
+  request->seed = studio_session_get_config (self)->seed;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, studio_session_build_model_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) build_request_free);
+  g_task_run_in_thread (task, build_model_thread);
+}
+
+gboolean
+studio_session_build_model_finish (StudioSession  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  CnnModel *model;
+
+  g_return_val_if_fail (STUDIO_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  model = g_task_propagate_pointer (G_TASK (result), error);
+  if (model == NULL)
+    return FALSE;
+  if (studio_session_is_running (self))
+    {
+      cnn_model_free (model);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("The model cannot change while it trains."));
+      return FALSE;
+    }
+  studio_session_set_model (self, model);
+  return TRUE;
 }

@@ -65,6 +65,18 @@ const StudioTrainingConfig *studio_session_get_config (StudioSession            
 gboolean            studio_session_set_architecture   (StudioSession               *self,
                                                        const StudioArchitecture    *architecture,
                                                        GError                     **error);
+/* The same on a worker thread (building allocates and initialises every weight: ~0.2 s for
+ * Dogs vs. Cats); `architecture` is copied. _finish() makes the new model the session's
+ * model on the calling (main) thread; FALSE when cancelled, when the stack does not build
+ * or when a run started meanwhile. */
+void                studio_session_build_model_async  (StudioSession               *self,
+                                                       const StudioArchitecture    *architecture,
+                                                       GCancellable                *cancellable,
+                                                       GAsyncReadyCallback          callback,
+                                                       gpointer                     user_data);
+gboolean            studio_session_build_model_finish (StudioSession               *self,
+                                                       GAsyncResult                *result,
+                                                       GError                     **error);
 /* The same with a built model, which the session takes. */
 void                studio_session_set_model          (StudioSession               *self,
                                                        CnnModel                    *model);

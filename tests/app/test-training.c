@@ -135,6 +135,36 @@ wait_for_training (StudioSession *session)
   return worst / 1000.0;
 }
 
+static int
+natural_width (gpointer widget)
+{
+  int minimum, natural;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  return natural;
+}
+
+/* With Fashion-MNIST loaded, the window fits a 1024×700 screen and neither the Model page nor
+ * the Training page asks for more than ~1000 pixels. */
+static void
+assert_fits_small_screens (StudioWindow *window)
+{
+  int minimum_width, minimum_height;
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum_width,
+                      NULL, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, minimum_width,
+                      &minimum_height, NULL, NULL, NULL);
+  g_test_message ("minimum window size %d×%d; natural widths: Model page %d, Training page %d",
+                  minimum_width, minimum_height,
+                  natural_width (studio_window_get_model_page (window)),
+                  natural_width (studio_window_get_training_page (window)));
+  g_assert_cmpint (minimum_width, <=, 1024);
+  g_assert_cmpint (minimum_height, <=, 700);
+  g_assert_cmpint (natural_width (studio_window_get_model_page (window)), <=, 1000);
+  g_assert_cmpint (natural_width (studio_window_get_training_page (window)), <=, 1000);
+}
+
 static void
 configure_one_epoch (StudioWindow *window)
 {
@@ -213,6 +243,8 @@ test_train_one_epoch (void)
   g_assert_true (wait_until (is_done_loading, window, WAIT_SECONDS));
   g_assert_true (wait_until (can_train, window, WAIT_SECONDS));
 
+  assert_fits_small_screens (window);
+
   /* An edit on the Model page reaches the session's model. */
   n_layers = cnn_model_n_layers (studio_session_get_model (session));
   studio_model_page_add_layer (model_page, studio_model_page_get_n_layers (model_page) - 1,
@@ -247,6 +279,117 @@ test_train_one_epoch (void)
   wait_until (never, NULL, 0.1);
 }
 
+/* A fresh user (memory backend) gets the course's recipe, and a choice outlives the window. */
+static void
+test_settings_defaults (void)
+{
+  StudioWindow *window = studio_window_new (application);
+  StudioTrainingConfig config;
+  GSettings *settings = studio_application_get_settings (application);
+
+  g_assert_nonnull (settings);
+  studio_training_config_init (&config);
+  studio_training_page_read_config (studio_window_get_training_page (window), &config);
+  g_assert_cmpint (config.batch_size, ==, 200);
+  g_assert_cmpfloat_with_epsilon (config.validation_split, 0.2, 1e-9);
+  g_assert_cmpint (config.optimizer.type, ==, CNN_OPTIMIZER_ADAM);
+  g_assert_true (config.has_early_stopping);
+  g_assert_cmpint (config.early_stopping.patience, ==, 10);
+  g_assert_true (config.has_reduce_lr);
+  g_assert_cmpstr (config.reduce_lr.monitor, ==, "val_accuracy");
+  g_assert_cmpint (config.reduce_lr.patience, ==, 2);
+  g_assert_cmpfloat_with_epsilon (config.reduce_lr.factor, 0.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (config.reduce_lr.min_lr, 1e-5, 1e-12);
+
+  config.batch_size = 64;
+  config.reduce_lr.patience = 3;
+  studio_training_page_show_config (studio_window_get_training_page (window), &config);
+  g_assert_cmpint (g_settings_get_int (settings, "batch-size"), ==, 64);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = studio_window_new (application);
+  studio_training_config_init (&config);
+  studio_training_page_read_config (studio_window_get_training_page (window), &config);
+  g_assert_cmpint (config.batch_size, ==, 64);
+  g_assert_cmpint (config.reduce_lr.patience, ==, 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "batch-size");
+  g_settings_reset (settings, "reduce-lr-patience");
+}
+
+static GtkWidget *
+find_close_dialog (StudioWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (toplevel)
+          && gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window)
+          && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return GTK_WIDGET (toplevel);
+    }
+  return NULL;
+}
+
+static gboolean
+has_close_dialog (gpointer window)
+{
+  return find_close_dialog (window) != NULL;
+}
+
+static gboolean
+is_cleared (gpointer pointer_location)
+{
+  return *(gpointer *) pointer_location == NULL;
+}
+
+/* Closing during a run asks; Keep Training keeps it; Stop and Close stops and closes. */
+static void
+test_close_while_training (void)
+{
+  StudioWindow *window = studio_window_new (application);
+  StudioSession *session = studio_window_get_session (window);
+  const char *folder = g_getenv ("FASHION_MNIST_DIR");
+  gpointer window_pointer = window;
+  gpointer session_pointer = session;
+  StudioTrainingConfig config;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (is_mapped, window, WAIT_SECONDS));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-dataset-path", "s",
+                              folder != NULL ? folder : FASHION_MNIST_DIR);
+  g_assert_true (wait_until (is_done_loading, window, WAIT_SECONDS));
+  g_assert_true (wait_until (can_train, window, WAIT_SECONDS));
+
+  /* Many short epochs: the run outlasts the dialog's back and forth. */
+  studio_training_config_init_recipe (&config, "fashion-mnist");
+  config.epochs = 1000;
+  config.batch_size = 50;
+  config.has_early_stopping = FALSE;
+  studio_training_page_show_config (studio_window_get_training_page (window), &config);
+  studio_window_set_training_limit (window, 500);
+  g_assert_true (studio_window_train (window));
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (wait_until (has_close_dialog, window, 5));
+  gtk_dialog_response (GTK_DIALOG (find_close_dialog (window)), GTK_RESPONSE_CANCEL);
+  wait_until (never, NULL, 0.3);
+  g_assert_null (find_close_dialog (window));
+  g_assert_true (studio_session_is_running (session));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  g_object_add_weak_pointer (G_OBJECT (window), &window_pointer);
+  g_object_add_weak_pointer (G_OBJECT (session), &session_pointer);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (wait_until (has_close_dialog, window, 5));
+  gtk_dialog_response (GTK_DIALOG (find_close_dialog (window)), GTK_RESPONSE_CLOSE);
+  g_assert_true (wait_until (is_cleared, &window_pointer, WAIT_SECONDS));
+  g_assert_true (wait_until (is_cleared, &session_pointer, WAIT_SECONDS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -271,7 +414,9 @@ main (int   argc,
   g_application_register (G_APPLICATION (application), NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/app/training/settings-defaults", test_settings_defaults);
   g_test_add_func ("/app/training/train-one-epoch", test_train_one_epoch);
+  g_test_add_func ("/app/training/close-while-training", test_close_while_training);
   status = g_test_run ();
 
   g_clear_object (&application);

@@ -421,6 +421,73 @@ test_not_ready (void)
   g_assert_nonnull (error);
 }
 
+typedef struct {
+  gboolean done;
+  gboolean built;
+  GError *error;
+  gboolean wrong_thread;
+} BuildResult;
+
+static void
+on_model_built (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  BuildResult *build = user_data;
+
+  build->wrong_thread = g_thread_self () != main_thread;
+  build->built = studio_session_build_model_finish (STUDIO_SESSION (source), result,
+                                                    &build->error);
+  build->done = TRUE;
+}
+
+static gboolean
+is_built (gpointer build)
+{
+  return ((BuildResult *) build)->done;
+}
+
+/* The model is built on a worker and adopted on the main thread; a cancelled build changes
+ * nothing, and a stack that cannot build reports why. */
+static void
+test_build_model_async (void)
+{
+  g_autoptr(StudioSession) session = studio_session_new ();
+  g_autoptr(StudioArchitecture) architecture = small_architecture ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  BuildResult build = { 0 };
+  CnnModel *first;
+
+  studio_session_build_model_async (session, architecture, NULL, on_model_built, &build);
+  g_assert_null (studio_session_get_model (session));
+  g_assert_true (wait_until (is_built, &build, WAIT_SECONDS));
+  g_assert_no_error (build.error);
+  g_assert_true (build.built);
+  g_assert_false (build.wrong_thread);
+  first = studio_session_get_model (session);
+  g_assert_nonnull (first);
+  g_assert_cmpint (cnn_model_n_layers (first), ==, (int) architecture->layers->len);
+
+  memset (&build, 0, sizeof build);
+  studio_session_build_model_async (session, architecture, cancellable, on_model_built, &build);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (wait_until (is_built, &build, WAIT_SECONDS));
+  g_assert_error (build.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (build.built);
+  g_assert_true (studio_session_get_model (session) == first);
+  g_clear_error (&build.error);
+
+  /* A Dense layer of 0 units cannot be built. */
+  memset (&build, 0, sizeof build);
+  g_array_index (architecture->layers, CnnLayerSpec, architecture->layers->len - 1).units = 0;
+  studio_session_build_model_async (session, architecture, NULL, on_model_built, &build);
+  g_assert_true (wait_until (is_built, &build, WAIT_SECONDS));
+  g_assert_nonnull (build.error);
+  g_assert_false (build.built);
+  g_assert_true (studio_session_get_model (session) == first);
+  g_clear_error (&build.error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -440,6 +507,7 @@ main (int argc, char *argv[])
     }
 
   g_test_add_func ("/studio/session/runs-to-completion", test_runs_to_completion);
+  g_test_add_func ("/studio/session/build-model-async", test_build_model_async);
   g_test_add_func ("/studio/session/pause-holds-still", test_pause_holds_still);
   g_test_add_func ("/studio/session/stop-within-one-batch", test_stop_within_one_batch);
   g_test_add_func ("/studio/session/cancellable-stops", test_cancellable_stops);
