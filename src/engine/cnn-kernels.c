@@ -7,6 +7,17 @@
 
 #include "cnn-kernels.h"
 
+/* The elementwise kernels are memory-bound on DRAM but not on the L2-resident chunks the
+ * passes hand them; the engine is built for baseline x86-64 (SSE2), so these get an AVX2
+ * clone too, picked at load time. Each output element sees the same operations in the
+ * same order in either clone (vectors run across channels, never along a sum), so the
+ * results are bit-identical on any CPU. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VECTOR_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
 /* Channel statistics are accumulated this many channels at a time, in double on the
  * stack, so the kernels never allocate. */
 #define CHANNEL_BLOCK 256
@@ -87,7 +98,7 @@ cnn_im2col (const CnnWindow *window, const float *in, float *columns)
       }
 }
 
-void
+VECTOR_CLONES void
 cnn_col2im_add (const CnnWindow *window, const float *columns, float *din)
 {
   const size_t channels = (size_t) window->channels;
@@ -145,7 +156,7 @@ softmax_row (float *row, int cols)
     row[j] /= sum;
 }
 
-void
+VECTOR_CLONES void
 cnn_bias_activation (float *x, const float *bias, size_t rows, int cols,
                      CnnActivation activation)
 {
@@ -181,7 +192,7 @@ cnn_bias_activation (float *x, const float *bias, size_t rows, int cols,
     }
 }
 
-void
+VECTOR_CLONES void
 cnn_activation_backward (CnnActivation activation, const float *y, float *dy, size_t rows,
                          int cols)
 {
@@ -221,7 +232,7 @@ cnn_activation_backward (CnnActivation activation, const float *y, float *dy, si
     }
 }
 
-void
+VECTOR_CLONES void
 cnn_column_sums_add (const float *x, size_t rows, int cols, float *sums)
 {
   for (int c0 = 0; c0 < cols; c0 += CHANNEL_BLOCK)
@@ -249,8 +260,11 @@ clip_window (int origin, int window_size, int size, int *first, int *last)
   *last = origin + window_size > size ? size - origin : window_size;
 }
 
-void
-cnn_max_pool_forward (const CnnWindow *window, const float *in, float *out, int32_t *argmax)
+/* Max pooling of in · scale + shift (scale NULL: of in). Inlined into its two callers
+ * with `scale` constant, so that each gets its own vectorised inner loop. */
+static inline __attribute__ ((always_inline)) void
+max_pool_forward (const CnnWindow *window, const float *in, const float *scale,
+                  const float *shift, float *out, int32_t *argmax)
 {
   const int channels = window->channels;
 
@@ -280,12 +294,26 @@ cnn_max_pool_forward (const CnnWindow *window, const float *in, float *out, int3
                * argmax update is a bit mask, not a branch, so that GCC vectorises it. */
               for (int ch = 0; ch < channels; ch++)
                 {
-                  int32_t better = -(int32_t) (p[ch] > o[ch]);
-                  o[ch] = p[ch] > o[ch] ? p[ch] : o[ch];
+                  float value = scale ? p[ch] * scale[ch] + shift[ch] : p[ch];
+                  int32_t better = -(int32_t) (value > o[ch]);
+                  o[ch] = value > o[ch] ? value : o[ch];
                   a[ch] = (a[ch] & ~better) | ((base + ch) & better);
                 }
             }
       }
+}
+
+VECTOR_CLONES void
+cnn_max_pool_forward (const CnnWindow *window, const float *in, float *out, int32_t *argmax)
+{
+  max_pool_forward (window, in, NULL, NULL, out, argmax);
+}
+
+VECTOR_CLONES void
+cnn_max_pool_forward_affine (const CnnWindow *window, const float *in, const float *scale,
+                             const float *shift, float *out, int32_t *argmax)
+{
+  max_pool_forward (window, in, scale, shift, out, argmax);
 }
 
 void
@@ -297,6 +325,81 @@ cnn_max_pool_backward (const CnnWindow *window, const float *dout, const int32_t
   for (size_t i = 0; i < count; i++)
     if (argmax[i] >= 0)
       din[argmax[i]] += dout[i];
+}
+
+int
+cnn_max_pool_windows_disjoint (const CnnWindow *window)
+{
+  return window->stride_h >= window->window_h && window->stride_w >= window->window_w;
+}
+
+/* Whether input cell `i` (a row or a column) lies in a window: padding only comes before,
+ * so it can only lie in window (i + pad) / stride. */
+static inline int
+cell_covered (int i, int pad, int stride, int window_size, int out_size)
+{
+  return (i + pad) / stride < out_size && (i + pad) % stride < window_size;
+}
+
+/* cell (channels) = dout where argmax names the cell's offset base + ch, else +0. A bit
+ * mask rather than a branch or a product, so that GCC vectorises it and an infinite
+ * gradient stays infinite where it won and 0 where it lost. */
+static inline void
+winner_gradient (const float *restrict dout, const int32_t *restrict argmax, int32_t base,
+                 int channels, float *restrict cell)
+{
+  for (int ch = 0; ch < channels; ch++)
+    {
+      uint32_t bits;
+      uint32_t keep = -(uint32_t) (argmax[ch] == base + ch);
+      memcpy (&bits, &dout[ch], sizeof bits);
+      bits &= keep;
+      memcpy (&cell[ch], &bits, sizeof bits);
+    }
+}
+
+VECTOR_CLONES void
+cnn_max_pool_backward_disjoint (const CnnWindow *window, const float *dout,
+                                const int32_t *argmax, float *din)
+{
+  const int channels = window->channels;
+  const size_t row_floats = (size_t) window->in_w * channels;
+
+  /* Every cell inside a window: the gradient where it won, 0 where it lost. */
+  for (int oy = 0; oy < window->out_h; oy++)
+    for (int ox = 0; ox < window->out_w; ox++)
+      {
+        size_t out_offset = ((size_t) oy * window->out_w + ox) * channels;
+        const float *d = dout + out_offset;
+        const int32_t *a = argmax + out_offset;
+        int y0 = oy * window->stride_h - window->pad_top;
+        int x0 = ox * window->stride_w - window->pad_left;
+        int ky0, ky1, kx0, kx1;
+
+        clip_window (y0, window->window_h, window->in_h, &ky0, &ky1);
+        clip_window (x0, window->window_w, window->in_w, &kx0, &kx1);
+        for (int ky = ky0; ky < ky1; ky++)
+          for (int kx = kx0; kx < kx1; kx++)
+            {
+              int32_t base = ((y0 + ky) * window->in_w + (x0 + kx)) * channels;
+              winner_gradient (d, a, base, channels, din + base);
+            }
+      }
+  /* The cells no window reaches (the rows and columns a 'valid' pooling leaves over). */
+  for (int iy = 0; iy < window->in_h; iy++)
+    {
+      float *row = din + (size_t) iy * row_floats;
+      if (!cell_covered (iy, window->pad_top, window->stride_h, window->window_h,
+                         window->out_h))
+        {
+          memset (row, 0, row_floats * sizeof (float));
+          continue;
+        }
+      for (int ix = 0; ix < window->in_w; ix++)
+        if (!cell_covered (ix, window->pad_left, window->stride_w, window->window_w,
+                           window->out_w))
+          memset (row + (size_t) ix * channels, 0, (size_t) channels * sizeof (float));
+    }
 }
 
 void
@@ -359,6 +462,13 @@ cnn_channel_sums (const float *x, size_t rows, int channels, double *sum, double
 {
   for (int j = 0; j < channels; j++)
     sum[j] = squares[j] = 0.0;
+  cnn_channel_sums_add (x, rows, channels, sum, squares);
+}
+
+VECTOR_CLONES void
+cnn_channel_sums_add (const float *x, size_t rows, int channels, double *sum,
+                      double *squares)
+{
   for (size_t r = 0; r < rows; r++)
     {
       const float *row = x + r * (size_t) channels;
@@ -372,6 +482,18 @@ cnn_channel_sums (const float *x, size_t rows, int channels, double *sum, double
 }
 
 void
+cnn_batch_norm_affine (int channels, const float *mean, const float *inv_std,
+                       const float *gamma, const float *beta, float *scale, float *shift)
+{
+  /* The same two expressions as cnn_batch_norm_apply, so both give the same bits. */
+  for (int j = 0; j < channels; j++)
+    {
+      scale[j] = gamma[j] * inv_std[j];
+      shift[j] = beta[j] - mean[j] * scale[j];
+    }
+}
+
+VECTOR_CLONES void
 cnn_batch_norm_apply (const float *x, size_t rows, int channels, const float *mean,
                       const float *inv_std, const float *gamma, const float *beta, float *y)
 {
@@ -395,7 +517,7 @@ cnn_batch_norm_apply (const float *x, size_t rows, int channels, const float *me
     }
 }
 
-void
+VECTOR_CLONES void
 cnn_batch_norm_backward_sums (const float *x, const float *dy, size_t rows, int channels,
                               const float *mean, const float *inv_std, double *sum_dy,
                               double *sum_dy_xhat)
@@ -415,10 +537,11 @@ cnn_batch_norm_backward_sums (const float *x, const float *dy, size_t rows, int 
     }
 }
 
-void
-cnn_batch_norm_backward_apply (const float *x, const float *dy, size_t rows, int channels,
-                               const float *mean, const float *inv_std, const float *gamma,
-                               const float *mean_dy, const float *mean_dy_xhat, float *dx)
+static inline __attribute__ ((always_inline)) void
+batch_norm_backward_apply (const float *x, const float *dy, size_t rows, int channels,
+                           const float *mean, const float *inv_std, const float *gamma,
+                           const float *mean_dy, const float *mean_dy_xhat, int relu,
+                           float *dx)
 {
   for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK)
     {
@@ -435,10 +558,35 @@ cnn_batch_norm_backward_apply (const float *x, const float *dy, size_t rows, int
           for (int j = c0; j < c1; j++)
             {
               float xhat = (x_row[j] - mean[j]) * inv_std[j];
-              dx_row[j] = scale[j - c0] * (dy_row[j] - mean_dy[j] - xhat * mean_dy_xhat[j]);
+              float value = scale[j - c0] * (dy_row[j] - mean_dy[j] - xhat * mean_dy_xhat[j]);
+              /* A bit mask, not a branch, so that GCC vectorises: +0 where the ReLU was off,
+               * as cnn_activation_backward gives. */
+              uint32_t bits, keep = -(uint32_t) (!relu || x_row[j] > 0.0f);
+              memcpy (&bits, &value, sizeof bits);
+              bits &= keep;
+              memcpy (&dx_row[j], &bits, sizeof bits);
             }
         }
     }
+}
+
+VECTOR_CLONES void
+cnn_batch_norm_backward_apply (const float *x, const float *dy, size_t rows, int channels,
+                               const float *mean, const float *inv_std, const float *gamma,
+                               const float *mean_dy, const float *mean_dy_xhat, float *dx)
+{
+  batch_norm_backward_apply (x, dy, rows, channels, mean, inv_std, gamma, mean_dy,
+                             mean_dy_xhat, 0, dx);
+}
+
+VECTOR_CLONES void
+cnn_batch_norm_backward_apply_relu (const float *x, const float *dy, size_t rows, int channels,
+                                    const float *mean, const float *inv_std,
+                                    const float *gamma, const float *mean_dy,
+                                    const float *mean_dy_xhat, float *dx)
+{
+  batch_norm_backward_apply (x, dy, rows, channels, mean, inv_std, gamma, mean_dy,
+                             mean_dy_xhat, 1, dx);
 }
 
 void
@@ -465,14 +613,14 @@ cnn_dropout_mask (uint64_t key, float rate, uint8_t *mask, size_t count)
   cnn_dropout_mask_range (key, rate, mask, 0, count);
 }
 
-void
+VECTOR_CLONES void
 cnn_masked_scale (const uint8_t *mask, const float *in, float scale, float *out, size_t count)
 {
   for (size_t i = 0; i < count; i++)
     out[i] = in[i] * ((float) mask[i] * scale);
 }
 
-void
+VECTOR_CLONES void
 cnn_scale_shift (const float *in, float scale, float offset, float *out, size_t count)
 {
   for (size_t i = 0; i < count; i++)

@@ -58,9 +58,20 @@ void cnn_column_sums_add (const float *x, size_t rows, int cols, float *sums);
  * offset within the sample (padding never wins; Keras/TF pad with -inf). */
 void cnn_max_pool_forward (const CnnWindow *window, const float *in, float *out,
                            int32_t *argmax);
+/* The same on in · scale + shift, per channel (scale and shift (channels)): a
+ * BatchNormalization applied while pooling, bit-identical to applying it first. */
+void cnn_max_pool_forward_affine (const CnnWindow *window, const float *in,
+                                  const float *scale, const float *shift, float *out,
+                                  int32_t *argmax);
 /* din (in_h, in_w, channels) must be zeroed; dout and argmax (out_h, out_w, channels). */
 void cnn_max_pool_backward (const CnnWindow *window, const float *dout,
                             const int32_t *argmax, float *din);
+/* Whether no input cell lies in two pooling windows (stride ≥ window on both axes). */
+int  cnn_max_pool_windows_disjoint (const CnnWindow *window);
+/* For disjoint windows: writes every cell of din (in_h, in_w, channels), dout where the
+ * cell won its window and 0 elsewhere, so din needs no clearing and is written once. */
+void cnn_max_pool_backward_disjoint (const CnnWindow *window, const float *dout,
+                                     const int32_t *argmax, float *din);
 /* Average pooling over the cells inside the input only (TF 'same' excludes padding). */
 void cnn_avg_pool_forward (const CnnWindow *window, const float *in, float *out);
 /* din (in_h, in_w, channels) must be zeroed. */
@@ -70,6 +81,14 @@ void cnn_avg_pool_backward (const CnnWindow *window, const float *dout, float *d
  * a slice's share of the batch statistics. */
 void cnn_channel_sums (const float *x, size_t rows, int channels, double *sum,
                        double *squares);
+/* The same added to sum and squares: rows summed in pieces give the same doubles as in one
+ * call, so a Conv2D can gather the statistics of its next layer chunk by chunk. */
+void cnn_channel_sums_add (const float *x, size_t rows, int channels, double *sum,
+                           double *squares);
+/* scale and shift (channels) of y = x · scale + shift for a BatchNormalization. */
+void cnn_batch_norm_affine (int channels, const float *mean, const float *inv_std,
+                            const float *gamma, const float *beta, float *scale,
+                            float *shift);
 /* y (rows, channels) = (x − mean) · inv_std · gamma + beta. */
 void cnn_batch_norm_apply (const float *x, size_t rows, int channels, const float *mean,
                            const float *inv_std, const float *gamma, const float *beta,
@@ -84,6 +103,12 @@ void cnn_batch_norm_backward_sums (const float *x, const float *dy, size_t rows,
 void cnn_batch_norm_backward_apply (const float *x, const float *dy, size_t rows, int channels,
                                     const float *mean, const float *inv_std, const float *gamma,
                                     const float *mean_dy, const float *mean_dy_xhat, float *dx);
+/* The same, then through the ReLU that made x: dx = 0 where x ≤ 0 (x is the ReLU's
+ * output), as cnn_activation_backward would do next, without another pass over dx. */
+void cnn_batch_norm_backward_apply_relu (const float *x, const float *dy, size_t rows,
+                                         int channels, const float *mean, const float *inv_std,
+                                         const float *gamma, const float *mean_dy,
+                                         const float *mean_dy_xhat, float *dx);
 
 /* Dropout's keep mask (count): a pure function of `key` — unit u keeps when its 16 bits of
  * cnn_mix64 (key + (u / 4 + 1)·golden ratio) are at least rate·65536 — so that a resumed

@@ -37,6 +37,54 @@ conv_chunk_samples (const CnnModel *model, const CnnLayer *layer)
   return (int) (model->columns_floats / cnn_layer_columns_per_sample (layer));
 }
 
+/* The forward pass also caps a chunk's output at about 1 MiB, so that bias, activation and
+ * the next BatchNormalization's sums run on rows the GEMM just left in the L2 cache. */
+#define CONV_OUTPUT_CHUNK_FLOATS ((size_t) 1 << 18)
+
+static int
+conv_forward_chunk_samples (const CnnModel *model, const CnnLayer *layer)
+{
+  int by_columns = conv_is_pointwise (layer) ? INT32_MAX : conv_chunk_samples (model, layer);
+  size_t by_output = CONV_OUTPUT_CHUNK_FLOATS / layer->out_size;
+  int chunk = by_output < (size_t) by_columns ? (int) by_output : by_columns;
+
+  return chunk > 0 ? chunk : 1;
+}
+
+/* Whether a training forward of the Conv2D at `index` also gathers the batch sums of the
+ * BatchNormalization right after it (the same doubles, in the same order, as that layer
+ * would add up itself). */
+static int
+conv_feeds_batch_norm (const CnnModel *model, int index, int training)
+{
+  return training && !model->reference_passes && index + 1 < model->n_layers
+         && model->layers[index + 1].spec.type == CNN_LAYER_BATCH_NORMALIZATION;
+}
+
+/* Whether an inference forward of the Conv2D at `index` also does the BatchNormalization
+ * and MaxPooling2D after it, chunk by chunk while its output is in the cache: in inference
+ * the normalisation is known before the pass. */
+static int
+conv_fuses_norm_and_pooling (const CnnModel *model, int index, int training)
+{
+  return !training && !model->reference_passes && index + 2 < model->n_layers
+         && model->layers[index + 1].spec.type == CNN_LAYER_BATCH_NORMALIZATION
+         && model->layers[index + 2].spec.type == CNN_LAYER_MAX_POOLING2D;
+}
+
+/* The normalisation of a BatchNormalization in inference: its moving statistics. */
+static void
+batch_norm_inference_statistics (CnnLayer *layer)
+{
+  for (int c = 0; c < layer->in.c; c++)
+    {
+      layer->norm_mean[c] = layer->moving_mean[c];
+      layer->norm_inv_std[c] = 1.0f / sqrtf (layer->moving_variance[c] + layer->spec.epsilon);
+    }
+  cnn_batch_norm_affine (layer->in.c, layer->norm_mean, layer->norm_inv_std, layer->gamma,
+                         layer->beta, layer->norm_scale, layer->norm_shift);
+}
+
 /* What a slice task needs: the layer and the pass's arrays. */
 typedef struct {
   CnnModel *model;
@@ -69,6 +117,24 @@ finish_linear_rows (CnnModel *model, int index, const float *bias, size_t row0, 
     cnn_bias_activation (output, bias, rows, cols, activation);
 }
 
+/* Normalises and pools samples [b0, b0 + samples) of the Conv2D at `index` into the
+ * MaxPooling2D two layers on (conv_fuses_norm_and_pooling). */
+static void
+conv_pool_chunk (CnnModel *model, int index, int b0, int samples)
+{
+  const CnnLayer *conv = &model->layers[index];
+  const CnnLayer *norm = &model->layers[index + 1];
+  CnnLayer *pool = &model->layers[index + 2];
+  CnnWindow window;
+
+  layer_window (pool, &window);
+  for (int b = b0; b < b0 + samples; b++)
+    cnn_max_pool_forward_affine (&window, conv->output + (size_t) b * conv->out_size,
+                                 norm->norm_scale, norm->norm_shift,
+                                 pool->output + (size_t) b * pool->out_size,
+                                 pool->argmax + (size_t) b * pool->out_size);
+}
+
 static void
 conv_forward_slice (void *data, int slice, int n_slices)
 {
@@ -79,32 +145,56 @@ conv_forward_slice (void *data, int slice, int n_slices)
   const int cout = layer->out.c;
   const int kernel_rows = layer->window_h * layer->window_w * layer->in.c;
   float *columns = model->columns + (size_t) slice * model->columns_floats;
+  const int gather_sums = conv_feeds_batch_norm (model, task->index, task->training);
+  const int pool = conv_fuses_norm_and_pooling (model, task->index, task->training);
+  double *sum = model->slice_sums + (size_t) slice * 2 * model->sums_channels;
   int first, end;
   CnnWindow window;
 
   cnn_slice_range (task->batch, slice, n_slices, &first, &end);
-  if (first == end)
-    return;
+  for (int c = 0; gather_sums && c < cout; c++)
+    sum[c] = sum[model->sums_channels + c] = 0.0;
   layer_window (layer, &window);
-  if (conv_is_pointwise (layer))
-    cnn_gemm (0, 0, (end - first) * positions, cout, kernel_rows, 1.0f,
-              task->in + (size_t) first * layer->in_size, layer->kernel, 0.0f,
-              layer->output + (size_t) first * layer->out_size);
-  else
+  const int chunk = conv_forward_chunk_samples (model, layer);
+  for (int b0 = first; b0 < end; b0 += chunk)
     {
-      int chunk = conv_chunk_samples (model, layer);
-      for (int b0 = first; b0 < end; b0 += chunk)
+      int samples = end - b0 < chunk ? end - b0 : chunk;
+      float *output = layer->output + (size_t) b0 * layer->out_size;
+      const size_t rows = (size_t) samples * positions;
+
+      if (conv_is_pointwise (layer))
+        cnn_gemm (0, 0, (int) rows, cout, kernel_rows, 1.0f,
+                  task->in + (size_t) b0 * layer->in_size, layer->kernel, 0.0f, output);
+      else
         {
-          int samples = end - b0 < chunk ? end - b0 : chunk;
           for (int i = 0; i < samples; i++)
             cnn_im2col (&window, task->in + (size_t) (b0 + i) * layer->in_size,
                         columns + (size_t) i * positions * kernel_rows);
-          cnn_gemm (0, 0, samples * positions, cout, kernel_rows, 1.0f, columns,
-                    layer->kernel, 0.0f, layer->output + (size_t) b0 * layer->out_size);
+          cnn_gemm (0, 0, (int) rows, cout, kernel_rows, 1.0f, columns, layer->kernel, 0.0f,
+                    output);
         }
+      finish_linear_rows (model, task->index, layer->bias, (size_t) b0 * positions, rows,
+                          cout);
+      if (gather_sums)
+        cnn_channel_sums_add (output, rows, cout, sum, sum + model->sums_channels);
+      if (pool)
+        conv_pool_chunk (model, task->index, b0, samples);
     }
-  finish_linear_rows (model, task->index, layer->bias, (size_t) first * positions,
-                      (size_t) (end - first) * positions, cout);
+}
+
+static void
+conv_forward (PassTask *task)
+{
+  CnnModel *model = task->model;
+  const int pool = conv_fuses_norm_and_pooling (model, task->index, task->training);
+
+  if (pool)
+    batch_norm_inference_statistics (&model->layers[task->index + 1]);
+  cnn_model_run_slices (model, conv_forward_slice, task);
+  if (conv_feeds_batch_norm (model, task->index, task->training))
+    model->sums_ready_layer = task->index + 1;
+  if (pool)
+    model->pooled_ahead_layer = task->index + 2;
 }
 
 /* Each slice leaves its share of the kernel and bias gradients in its partial buffer
@@ -184,6 +274,15 @@ conv_backward (PassTask *task)
   for (int slice = 0; slice < model->n_slices; slice++)
     {
       const float *partial = model->slice_partials + (size_t) slice * model->partial_floats;
+      /* The first slice writes, the others add: the arena is not cleared beforehand. */
+      if (slice == 0)
+        {
+          memcpy (layer->kernel_grad, partial, kernel_floats * sizeof (float));
+          if (layer->bias_grad)
+            memcpy (layer->bias_grad, partial + kernel_floats,
+                    (size_t) layer->out.c * sizeof (float));
+          continue;
+        }
       for (size_t i = 0; i < kernel_floats; i++)
         layer->kernel_grad[i] += partial[i];
       for (int c = 0; layer->bias_grad && c < layer->out.c; c++)
@@ -272,7 +371,9 @@ batch_norm_forward (PassTask *task)
       float decay = 1.0f - layer->spec.momentum;
 
       task->dout = NULL;
-      cnn_model_run_slices (model, batch_norm_sums_slice, task);
+      if (model->sums_ready_layer != task->index)
+        cnn_model_run_slices (model, batch_norm_sums_slice, task);
+      model->sums_ready_layer = -1;
       for (int c = 0; c < channels; c++)
         {
           sum = squares = 0.0;
@@ -292,20 +393,39 @@ batch_norm_forward (PassTask *task)
             (layer->moving_variance[c] - variance * correction) * decay;
           layer->norm_inv_std[c] = 1.0f / sqrtf (variance + layer->spec.epsilon);
         }
+      cnn_batch_norm_affine (channels, layer->norm_mean, layer->norm_inv_std, layer->gamma,
+                             layer->beta, layer->norm_scale, layer->norm_shift);
     }
   else
-    for (int c = 0; c < channels; c++)
-      {
-        layer->norm_mean[c] = layer->moving_mean[c];
-        layer->norm_inv_std[c] = 1.0f / sqrtf (layer->moving_variance[c] + layer->spec.epsilon);
-      }
+    batch_norm_inference_statistics (layer);
+  /* Before a MaxPooling2D the pooling applies the normalisation as it reads: the full-size
+   * normalised array is never written nor read again. */
+  layer->norm_deferred = !model->reference_passes && task->index + 1 < model->n_layers
+                         && model->layers[task->index + 1].spec.type
+                              == CNN_LAYER_MAX_POOLING2D;
+  if (layer->norm_deferred)
+    {
+      layer->result = task->in; /* still to be normalised, by the pooling */
+      return;
+    }
   cnn_model_run_slices (model, batch_norm_apply_slice, task);
 }
 
 typedef struct {
   PassTask pass;
   float *mean_dy, *mean_dy_xhat; /* (channels) */
+  int through_relu;              /* also undo the ReLU of the layer before */
 } BatchNormBackwardTask;
+
+/* Whether the layer before the BatchNormalization at `index` ends in a ReLU whose output
+ * is the normalisation's input: its gradient can then go through that ReLU at once. */
+static int
+batch_norm_after_relu (const CnnModel *model, int index)
+{
+  return !model->reference_passes && index > 0
+         && cnn_layer_activation (&model->layers[index - 1]) == CNN_ACTIVATION_RELU
+         && model->layers[index - 1].result == model->layers[index - 1].output;
+}
 
 static void
 batch_norm_dx_slice (void *data, int slice, int n_slices)
@@ -315,11 +435,18 @@ batch_norm_dx_slice (void *data, int slice, int n_slices)
   size_t row0, rows;
 
   slice_rows (&task->pass, &layer->in, slice, n_slices, &row0, &rows);
-  cnn_batch_norm_backward_apply (task->pass.in + row0 * layer->in.c,
-                                 task->pass.dout + row0 * layer->in.c, rows, layer->in.c,
-                                 layer->norm_mean, layer->norm_inv_std, layer->gamma,
-                                 task->mean_dy, task->mean_dy_xhat,
-                                 task->pass.din + row0 * layer->in.c);
+  if (task->through_relu)
+    cnn_batch_norm_backward_apply_relu (task->pass.in + row0 * layer->in.c,
+                                        task->pass.dout + row0 * layer->in.c, rows,
+                                        layer->in.c, layer->norm_mean, layer->norm_inv_std,
+                                        layer->gamma, task->mean_dy, task->mean_dy_xhat,
+                                        task->pass.din + row0 * layer->in.c);
+  else
+    cnn_batch_norm_backward_apply (task->pass.in + row0 * layer->in.c,
+                                   task->pass.dout + row0 * layer->in.c, rows, layer->in.c,
+                                   layer->norm_mean, layer->norm_inv_std, layer->gamma,
+                                   task->mean_dy, task->mean_dy_xhat,
+                                   task->pass.din + row0 * layer->in.c);
 }
 
 static void
@@ -331,20 +458,25 @@ batch_norm_backward (PassTask *task)
   const double rows = (double) task->batch * layer->in.h * layer->in.w;
   double sum_dy[channels > 0 ? channels : 1], sum_dy_xhat[channels > 0 ? channels : 1];
   float mean_dy[channels > 0 ? channels : 1], mean_dy_xhat[channels > 0 ? channels : 1];
-  BatchNormBackwardTask dx_task = { *task, mean_dy, mean_dy_xhat };
+  BatchNormBackwardTask dx_task = { *task, mean_dy, mean_dy_xhat,
+                                    batch_norm_after_relu (model, task->index) };
 
   cnn_model_run_slices (model, batch_norm_sums_slice, task);
   batch_norm_total_sums (model, channels, sum_dy, sum_dy_xhat);
   for (int c = 0; c < channels; c++)
     {
-      layer->gamma_grad[c] += (float) sum_dy_xhat[c];
-      layer->beta_grad[c] += (float) sum_dy[c];
+      layer->gamma_grad[c] = (float) sum_dy_xhat[c];
+      layer->beta_grad[c] = (float) sum_dy[c];
       /* With moving statistics the mean and variance are constants: no correction. */
       mean_dy[c] = model->last_training ? (float) (sum_dy[c] / rows) : 0.0f;
       mean_dy_xhat[c] = model->last_training ? (float) (sum_dy_xhat[c] / rows) : 0.0f;
     }
   if (task->din)
-    cnn_model_run_slices (model, batch_norm_dx_slice, &dx_task);
+    {
+      cnn_model_run_slices (model, batch_norm_dx_slice, &dx_task);
+      if (dx_task.through_relu)
+        model->preactivation_layer = task->index - 1;
+    }
 }
 
 /* A slice's samples [*first, *end) of the pass. */
@@ -360,13 +492,20 @@ pooling_forward_slice (void *data, int slice, int n_slices)
 {
   PassTask *task = data;
   CnnLayer *layer = &task->model->layers[task->index];
+  const CnnLayer *norm = task->index > 0 ? layer - 1 : NULL;
   int first, end;
   CnnWindow window;
 
+  if (norm && !(norm->spec.type == CNN_LAYER_BATCH_NORMALIZATION && norm->norm_deferred))
+    norm = NULL;
   layer_window (layer, &window);
   slice_samples (task, slice, n_slices, &first, &end);
   for (int b = first; b < end; b++)
-    if (layer->spec.type == CNN_LAYER_MAX_POOLING2D)
+    if (norm)
+      cnn_max_pool_forward_affine (&window, task->in + b * layer->in_size, norm->norm_scale,
+                                   norm->norm_shift, layer->output + b * layer->out_size,
+                                   layer->argmax + b * layer->out_size);
+    else if (layer->spec.type == CNN_LAYER_MAX_POOLING2D)
       cnn_max_pool_forward (&window, task->in + b * layer->in_size,
                             layer->output + b * layer->out_size,
                             layer->argmax + b * layer->out_size);
@@ -388,11 +527,6 @@ dropout_forward_slice (void *data, int slice, int n_slices)
     return;
   size_t offset = (size_t) first * layer->in_size;
   size_t count = (size_t) (end - first) * layer->in_size;
-  if (!task->training || rate == 0.0f)
-    {
-      memcpy (layer->output + offset, task->in + offset, count * sizeof (float));
-      return;
-    }
   cnn_dropout_mask_range (cnn_dropout_key (model->seed, model->step, task->index), rate,
                           layer->mask + offset, offset, count);
   cnn_masked_scale (layer->mask + offset, task->in + offset, 1.0f / (1.0f - rate),
@@ -427,9 +561,11 @@ dense_backward_slice (void *data, int slice, int n_slices)
   if (layer->bias_grad)
     for (int b = 0; b < task->batch; b++)
       for (int j = first; j < end; j++)
-        layer->bias_grad[j] += task->dout[(size_t) b * out + j];
+        layer->bias_grad[j] = (b > 0 ? layer->bias_grad[j] : 0.0f)
+                              + task->dout[(size_t) b * out + j];
+  /* beta 0: the gradient is written, not read and added to (the arena is not cleared). */
   cnn_gemm_strided (1, 0, in, end - first, task->batch, 1.0f, task->in, in,
-                    task->dout + first, out, 1.0f, layer->kernel_grad + first, out);
+                    task->dout + first, out, 0.0f, layer->kernel_grad + first, out);
   /* dX[:, inputs] = dY · K[inputs, :]^T */
   if (!task->din)
     return;
@@ -477,14 +613,18 @@ cnn_layer_forward (CnnModel *model, int index, const float *in, int batch, int t
   const size_t count = (size_t) batch * layer->out_size;
   PassTask task = { model, index, in, NULL, NULL, batch, training, 0 };
 
+  layer->result = layer->output;
   switch (layer->spec.type)
     {
     case CNN_LAYER_CONV2D:
-      cnn_model_run_slices (model, conv_forward_slice, &task);
+      conv_forward (&task);
       break;
     case CNN_LAYER_MAX_POOLING2D:
     case CNN_LAYER_AVERAGE_POOLING2D:
-      cnn_model_run_slices (model, pooling_forward_slice, &task);
+      if (model->pooled_ahead_layer == index)
+        model->pooled_ahead_layer = -1; /* done by the Conv2D two layers before */
+      else
+        cnn_model_run_slices (model, pooling_forward_slice, &task);
       break;
     case CNN_LAYER_GLOBAL_AVERAGE_POOLING2D:
       global_average_forward (layer, in, batch);
@@ -493,7 +633,10 @@ cnn_layer_forward (CnnModel *model, int index, const float *in, int batch, int t
       batch_norm_forward (&task);
       break;
     case CNN_LAYER_DROPOUT:
-      cnn_model_run_slices (model, dropout_forward_slice, &task);
+      if (training && layer->spec.rate > 0.0f)
+        cnn_model_run_slices (model, dropout_forward_slice, &task);
+      else
+        layer->result = in; /* the identity: pass the input on, copy nothing */
       break;
     case CNN_LAYER_DENSE:
       cnn_model_run_slices (model, dense_forward_slice, &task);
@@ -507,6 +650,8 @@ cnn_layer_forward (CnnModel *model, int index, const float *in, int batch, int t
       cnn_scale_shift (in, layer->spec.scale, layer->spec.offset, layer->output, count);
       break;
     case CNN_LAYER_FLATTEN:
+      layer->result = in; /* NHWC is already the flattened order */
+      break;
     case CNN_N_LAYER_TYPES:
     default:
       memcpy (layer->output, in, count * sizeof (float));
@@ -535,6 +680,15 @@ backward_without_weights_slice (void *data, int slice, int n_slices)
   switch (layer->spec.type)
     {
     case CNN_LAYER_MAX_POOLING2D:
+      if (cnn_max_pool_windows_disjoint (&window) && !model->reference_passes)
+        {
+          for (int b = 0; b < samples; b++)
+            cnn_max_pool_backward_disjoint (&window, dout + b * layer->out_size,
+                                            layer->argmax + (size_t) (first + b)
+                                                            * layer->out_size,
+                                            din + b * layer->in_size);
+          break;
+        }
       memset (din, 0, in_count * sizeof (float));
       for (int b = 0; b < samples; b++)
         cnn_max_pool_backward (&window, dout + b * layer->out_size,
@@ -573,6 +727,8 @@ cnn_layer_backward (CnnModel *model, int index, const float *in, float *dout, fl
                     int batch, int dout_is_preactivation)
 {
   CnnLayer *layer = &model->layers[index];
+  if (model->preactivation_layer == index)
+    dout_is_preactivation = 1; /* the next layer undid this one's ReLU */
   PassTask task = { model, index, in, dout, din, batch, model->last_training,
                     dout_is_preactivation };
 

@@ -134,7 +134,7 @@ cnn_model_loss (CnnModel *model, CnnLoss loss, const int32_t *labels, int backwa
   const int batch = model->last_batch;
   const int last = model->n_layers - 1;
   const int n = cnn_model_n_outputs (model);
-  const float *output = model->layers[last].output;
+  const float *output = model->layers[last].result;
   const int from_logits = cnn_layer_keeps_logits (model, last)
                           && cnn_layer_activation (&model->layers[last])
                                == (loss == CNN_LOSS_BINARY_CROSSENTROPY

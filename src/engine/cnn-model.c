@@ -148,7 +148,9 @@ place_weights (CnnModel *model, float *norm_statistics)
           layer->moving_variance = first[3].data;
           layer->norm_mean = norm_statistics;
           layer->norm_inv_std = norm_statistics + layer->out.c;
-          norm_statistics += 2 * (size_t) layer->out.c;
+          layer->norm_scale = norm_statistics + 2 * (size_t) layer->out.c;
+          layer->norm_shift = norm_statistics + 3 * (size_t) layer->out.c;
+          norm_statistics += 4 * (size_t) layer->out.c;
         }
       else if (layer->n_weights > 0)
         {
@@ -230,7 +232,7 @@ allocate_weights (CnnModel *model, CnnError *error)
     }
   for (int i = 0; i < model->n_layers; i++)
     if (model->layers[i].spec.type == CNN_LAYER_BATCH_NORMALIZATION)
-      norm_floats += 2 * (size_t) model->layers[i].out.c;
+      norm_floats += 4 * (size_t) model->layers[i].out.c;
   model->params = malloc ((model->n_params + norm_floats + 1) * sizeof (float));
   model->grads = calloc (model->n_trainable + 1, sizeof (float));
   if (!model->params || !model->grads)
@@ -426,13 +428,15 @@ cnn_model_forward (CnnModel *model, const float *x, int batch, int training,
   /* Kept so that the backward pass does not depend on the caller's buffer. */
   memcpy (model->input_copy, x, (size_t) batch * model->input_size * sizeof (float));
   const float *in = model->input_copy;
+  model->sums_ready_layer = -1;
+  model->pooled_ahead_layer = -1;
   for (int i = 0; i < model->n_layers; i++)
     {
       double began = model->profiling ? cnn_profile_now () : 0.0;
       cnn_layer_forward (model, i, in, batch, training);
       if (model->profiling)
         model->layers[i].forward_seconds += cnn_profile_now () - began;
-      in = model->layers[i].output;
+      in = model->layers[i].result;
     }
   model->last_batch = batch;
   model->last_training = training != 0;
@@ -452,10 +456,10 @@ cnn_model_backward (CnnModel *model, float *dlast, int dlast_is_preactivation,
   if (model->last_batch <= 0)
     return cnn_error_set (error, CNN_ERROR_INVALID_ARGUMENT,
                           "Back-propagation needs a forward pass first");
-  memset (model->grads, 0, model->n_trainable * sizeof (float));
+  model->preactivation_layer = -1;
   for (int i = model->n_layers - 1; i >= 0; i--)
     {
-      const float *in = i > 0 ? model->layers[i - 1].output : model->input_copy;
+      const float *in = i > 0 ? model->layers[i - 1].result : model->input_copy;
       float *din = dout == model->grad_front ? model->grad_back : model->grad_front;
 
       if (i == 0)

@@ -51,12 +51,21 @@ typedef struct {
   /* Statistics used by the last BatchNormalization forward (batch or moving). */
   float *norm_mean;          /* (c) */
   float *norm_inv_std;       /* (c) */
+  float *norm_scale;         /* (c): gamma · inv_std, so y = x · scale + shift */
+  float *norm_shift;         /* (c): beta − mean · scale */
+  /* BatchNormalization before MaxPooling2D: the pooling applies scale and shift while it
+   * reads, so this layer's output is never written (result is its input). */
+  int norm_deferred;
 
   /* Per-batch buffers, sized for the model's capacity (largest batch seen). */
   float *output;             /* (capacity, out.h, out.w, out.c), after the activation */
   int32_t *argmax;           /* MaxPooling2D (capacity, out.h, out.w, out.c): input offset
                               * within the sample of the winning cell, -1 if none */
   uint8_t *mask;             /* Dropout (capacity, in_size): 1 kept, 0 dropped */
+  /* What the next layer reads (batch, out_size): `output`, or this layer's input when it
+   * passed it through unchanged (Flatten, Dropout in inference) or left its work to the
+   * next layer (norm_deferred). */
+  const float *result;
 
   /* Wall time spent in this layer's passes since profiling was last reset. */
   double forward_seconds, backward_seconds;
@@ -87,6 +96,12 @@ struct CnnModel {
   size_t partial_floats;     /* largest Conv2D kernel + bias */
   double *slice_sums;        /* (n_slices, 2, sums_channels): a slice's channel statistics */
   int sums_channels;         /* most channels of a BatchNormalization */
+  int sums_ready_layer;      /* a BatchNormalization whose batch Σx and Σx² the Conv2D
+                              * before it already left in slice_sums this pass, else -1 */
+  int pooled_ahead_layer;    /* a MaxPooling2D whose output the Conv2D two layers before
+                              * already wrote this pass (inference), else -1 */
+  int preactivation_layer;   /* a layer whose ReLU the BatchNormalization after it already
+                              * undid in its input gradient this backward, else -1 */
   float *logits;             /* (capacity, n_outputs): last layer before softmax/sigmoid */
   float *input_gradient;     /* (capacity, h, w, c) when compute_input_gradient, else NULL */
   int compute_input_gradient; /* tests: also back-propagate into the input */
@@ -97,6 +112,8 @@ struct CnnModel {
   uint64_t last_step;        /* the step the last training forward used */
 
   int profiling;             /* time each layer's passes (cnn_model_set_profiling) */
+  int reference_passes;      /* tests: none of the fused or specialised passes, so that
+                              * they can be checked against the plain ones */
 
   /* Threads: every parallel pass is cut into n_slices slices (cnn-threads.c). */
   int n_threads;
@@ -135,15 +152,17 @@ CnnActivation cnn_layer_activation (const CnnLayer *layer);
 void cnn_layer_forward (CnnModel *model, int index, const float *in, int batch, int training);
 /* `dout` (batch, out_size) is overwritten. When `dout_is_preactivation` it is already the
  * gradient with respect to the layer's pre-activation (the loss fused the softmax/sigmoid).
- * Weight gradients accumulate (+=) into the gradient arena. `din` (batch, in_size) may be
+ * Weight gradients are written (=, not +=) into the gradient arena: every trainable weight
+ * has exactly one layer, so the arena needs no clearing. `din` (batch, in_size) may be
  * NULL when no one needs it (the first layer). */
 void cnn_layer_backward (CnnModel *model, int index, const float *in, float *dout, float *din,
                          int batch, int dout_is_preactivation);
 
 /* cnn-model.c */
-/* Zeroes the gradient arena and back-propagates `dlast` (last_batch, n_outputs), the
- * gradient of a scalar with respect to the output of the last forward (or, when
- * `dlast_is_preactivation`, to the last layer's logits). `dlast` is overwritten. */
+/* Fills the gradient arena (every trainable weight) by back-propagating `dlast`
+ * (last_batch, n_outputs), the gradient of a scalar with respect to the output of the last
+ * forward (or, when `dlast_is_preactivation`, to the last layer's logits). `dlast` is
+ * overwritten. */
 CnnStatus cnn_model_backward (CnnModel *model, float *dlast, int dlast_is_preactivation,
                               CnnError *error);
 

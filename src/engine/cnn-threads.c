@@ -14,42 +14,71 @@
 
 #include <cblas.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "cnn-private.h"
 #include "cnn-training-private.h"
 
+/* How long a thread spins, polling, before it sleeps: a pass of the engine often lasts
+ * only tens of microseconds, less than waking a sleeping thread takes; after this many
+ * polls (some 20–50 µs) it sleeps, so that idle threads leave the cores to others. */
+#define SPIN_POLLS 4000
+
 struct CnnPool {
   pthread_mutex_t lock;
-  pthread_cond_t wake;       /* workers wait here for a new generation */
-  pthread_cond_t done;       /* the caller waits here for pending workers */
+  pthread_cond_t wake;       /* sleeping workers wait here for a new generation */
+  pthread_cond_t done;       /* the caller sleeps here until no worker is pending */
   pthread_t *workers;        /* (n_workers) */
   int n_workers;
-  uint64_t generation;
-  int quit;
-  int pending;               /* workers still busy with this generation */
-  int next_slice;
-  int n_slices;
+  atomic_uint_fast64_t generation; /* one more for each run; workers start on a change */
+  atomic_int quit;
+  atomic_int sleepers;       /* workers asleep or about to sleep on `wake` (under lock) */
+  atomic_int pending;        /* workers not yet done with this generation */
+  atomic_int next_slice;
+  int n_slices;              /* these three are written before the generation changes */
   CnnSliceTask task;
   void *data;
 };
 
-/* Takes slices until none is left; called with the lock held, returns with it held. */
+static inline void
+spin_pause (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#endif
+}
+
+/* Takes slices until none is left. */
 static void
 run_slices (CnnPool *pool)
 {
-  while (pool->next_slice < pool->n_slices)
-    {
-      int slice = pool->next_slice++;
-      CnnSliceTask task = pool->task;
-      void *data = pool->data;
-      int n_slices = pool->n_slices;
+  int slice;
 
-      pthread_mutex_unlock (&pool->lock);
-      task (data, slice, n_slices);
-      pthread_mutex_lock (&pool->lock);
+  while ((slice = atomic_fetch_add (&pool->next_slice, 1)) < pool->n_slices)
+    pool->task (pool->data, slice, pool->n_slices);
+}
+
+/* Waits until the generation differs from `seen` or the pool quits. */
+static void
+wait_for_generation (CnnPool *pool, uint64_t seen)
+{
+  for (int poll = 0; poll < SPIN_POLLS; poll++)
+    {
+      if (atomic_load (&pool->generation) != seen || atomic_load (&pool->quit))
+        return;
+      spin_pause ();
     }
+  pthread_mutex_lock (&pool->lock);
+  /* Counted before the check: the caller either sees a sleeper and broadcasts under the
+   * lock, or this check sees its new generation (both are sequentially consistent). */
+  atomic_fetch_add (&pool->sleepers, 1);
+  while (atomic_load (&pool->generation) == seen && !atomic_load (&pool->quit))
+    pthread_cond_wait (&pool->wake, &pool->lock);
+  atomic_fetch_sub (&pool->sleepers, 1);
+  pthread_mutex_unlock (&pool->lock);
 }
 
 static void *
@@ -58,19 +87,21 @@ worker_main (void *user_data)
   CnnPool *pool = user_data;
   uint64_t seen = 0;
 
-  pthread_mutex_lock (&pool->lock);
   for (;;)
     {
-      while (pool->generation == seen && !pool->quit)
-        pthread_cond_wait (&pool->wake, &pool->lock);
-      if (pool->quit)
+      wait_for_generation (pool, seen);
+      if (atomic_load (&pool->quit))
         break;
-      seen = pool->generation;
+      seen = atomic_load (&pool->generation);
       run_slices (pool);
-      if (--pool->pending == 0)
-        pthread_cond_signal (&pool->done);
+      if (atomic_fetch_sub (&pool->pending, 1) == 1)
+        {
+          /* Under the lock, so that a caller between its check and its wait hears it. */
+          pthread_mutex_lock (&pool->lock);
+          pthread_cond_signal (&pool->done);
+          pthread_mutex_unlock (&pool->lock);
+        }
     }
-  pthread_mutex_unlock (&pool->lock);
   return NULL;
 }
 
@@ -80,7 +111,7 @@ pool_free (CnnPool *pool)
   if (pool == NULL)
     return;
   pthread_mutex_lock (&pool->lock);
-  pool->quit = 1;
+  atomic_store (&pool->quit, 1);
   pthread_cond_broadcast (&pool->wake);
   pthread_mutex_unlock (&pool->lock);
   for (int i = 0; i < pool->n_workers; i++)
@@ -106,6 +137,11 @@ pool_new (int n_threads)
   pthread_mutex_init (&pool->lock, NULL);
   pthread_cond_init (&pool->wake, NULL);
   pthread_cond_init (&pool->done, NULL);
+  atomic_init (&pool->generation, 0);
+  atomic_init (&pool->quit, 0);
+  atomic_init (&pool->sleepers, 0);
+  atomic_init (&pool->pending, 0);
+  atomic_init (&pool->next_slice, 0);
   for (int i = 0; i < n_threads - 1; i++)
     {
       if (pthread_create (&pool->workers[i], NULL, worker_main, pool) != 0)
@@ -127,18 +163,28 @@ cnn_model_run_slices (CnnModel *model, CnnSliceTask task, void *data)
         task (data, slice, n_slices);
       return;
     }
-  pthread_mutex_lock (&pool->lock);
   pool->task = task;
   pool->data = data;
   pool->n_slices = n_slices;
-  pool->next_slice = 0;
-  pool->pending = pool->n_workers;
-  pool->generation++;
-  pthread_cond_broadcast (&pool->wake);
+  atomic_store (&pool->next_slice, 0);
+  atomic_store (&pool->pending, pool->n_workers);
+  atomic_fetch_add (&pool->generation, 1);
+  if (atomic_load (&pool->sleepers) > 0)
+    {
+      pthread_mutex_lock (&pool->lock);
+      pthread_cond_broadcast (&pool->wake);
+      pthread_mutex_unlock (&pool->lock);
+    }
   run_slices (pool);
-  while (pool->pending > 0)
-    pthread_cond_wait (&pool->done, &pool->lock);
-  pthread_mutex_unlock (&pool->lock);
+  for (int poll = 0; poll < SPIN_POLLS && atomic_load (&pool->pending) > 0; poll++)
+    spin_pause ();
+  if (atomic_load (&pool->pending) > 0)
+    {
+      pthread_mutex_lock (&pool->lock);
+      while (atomic_load (&pool->pending) > 0)
+        pthread_cond_wait (&pool->done, &pool->lock);
+      pthread_mutex_unlock (&pool->lock);
+    }
 }
 
 void

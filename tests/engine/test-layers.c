@@ -252,7 +252,7 @@ test_flatten_dense_rescaling (void)
   const float expected[2] = { 9.0f, 2.0f };
   assert_floats (forward (model, x, 1, 0), expected, 2, 1e-6);
   const float flattened[4] = { 1.5f, 2, 2.5f, 3 };
-  assert_floats (model->layers[1].output, flattened, 4, 0);
+  assert_floats (model->layers[1].result, flattened, 4, 0);
   cnn_model_free (model);
 }
 
