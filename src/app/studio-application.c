@@ -158,6 +158,7 @@ set_accelerators (GtkApplication *application)
     { "win.show-page::data", { "<Alt>2", NULL } },
     { "win.show-page::training", { "<Alt>3", NULL } },
     { "win.show-page::predictions", { "<Alt>4", NULL } },
+    { "win.show-page::layers", { "<Alt>5", NULL } },
     { "win.show-help-overlay", { NULL } },
   };
 

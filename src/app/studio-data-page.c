@@ -31,6 +31,7 @@ enum {
 
 enum {
   SIGNAL_AUGMENT_SETTINGS_CHANGED,
+  SIGNAL_SAMPLE_ACTIVATED,
   N_SIGNALS
 };
 
@@ -203,6 +204,8 @@ on_table_selection_changed (GtkSingleSelection *selection,
     return;
   studio_augment_preview_set_image (self->augment_preview, self->dataset, self->split,
                                     studio_sample_row_get_index (row));
+  g_signal_emit (self, signals[SIGNAL_SAMPLE_ACTIVATED], 0, (int) self->split,
+                 (guint64) studio_sample_row_get_index (row));
 }
 
 /* Clicking a sample shows it in the augmentation preview. */
@@ -226,6 +229,8 @@ on_sample_clicked (GtkGestureClick *gesture,
   studio_augment_preview_set_image (self->augment_preview, self->dataset, self->split,
                                     studio_sample_grid_get_sample_index (self->sample_grid,
                                                                          position));
+  g_signal_emit (self, signals[SIGNAL_SAMPLE_ACTIVATED], 0, (int) self->split,
+                 (guint64) studio_sample_grid_get_sample_index (self->sample_grid, position));
   studio_data_page_set_view (self, "augmentation");
 }
 
@@ -477,6 +482,9 @@ studio_data_page_class_init (StudioDataPageClass *klass)
   signals[SIGNAL_AUGMENT_SETTINGS_CHANGED] =
     g_signal_new ("augment-settings-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_SAMPLE_ACTIVATED] =
+    g_signal_new ("sample-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_UINT64);
 
   g_type_ensure (STUDIO_TYPE_AUGMENT_PREVIEW);
   g_type_ensure (STUDIO_TYPE_SKIPPED_LIST);

@@ -39,7 +39,9 @@ G_DECLARE_FINAL_TYPE (StudioDataPage, studio_data_page, STUDIO, DATA_PAGE, GtkWi
  * validation-seed (how training will split the training images).
  * Signal "augment-settings-changed" (no arguments): a setting of the augmentation preview
  * or its "augment training images" switch changed; read them with
- * studio_data_page_get_augment_settings(). */
+ * studio_data_page_get_augment_settings().
+ * Signal "sample-activated" (int split, guint64 index): the user picked a sample in the
+ * table or the sample grid (the Layers page looks at it). */
 
 GtkWidget     *studio_data_page_new             (void);
 /* Shows a dataset (NULL: the empty state that explains what to open). */

@@ -19,19 +19,6 @@
 
 #define DETAIL_SIZE    224
 
-/* Page-specific looks, in the theme's own colours so light and dark both work. */
-static const char page_css[] =
-  ".prediction-toolbar { padding: 6px 12px; }\n"
-  ".prediction-progress { padding: 6px 12px; border-bottom: 1px solid alpha(currentColor, 0.15); }\n"
-  ".prediction-side { padding: 6px 14px 14px 14px; }\n"
-  ".prediction-cell { padding: 2px; }\n"
-  ".prediction-cell picture { border-radius: 4px; border: 2px solid transparent; }\n"
-  ".prediction-cell.wrong picture { border-color: @error_color; }\n"
-  ".prediction-cell .prediction-caption { font-size: smaller; }\n"
-  ".prediction-cell .prediction-truth { font-size: smaller; color: @error_color; }\n"
-  "gridview > child:selected .prediction-truth { color: inherit; }\n"
-  ".metrics-table .metrics-header { font-weight: bold; }\n";
-
 struct _StudioPredictionsPage
 {
   GtkWidget                parent_instance;
@@ -85,6 +72,8 @@ struct _StudioPredictionsPage
 };
 
 G_DEFINE_FINAL_TYPE (StudioPredictionsPage, studio_predictions_page, GTK_TYPE_WIDGET)
+
+static guint sample_activated_signal;
 
 static gboolean
 row_passes_filters (gpointer item,
@@ -265,10 +254,16 @@ grid_has_focus (StudioPredictionsPage *self)
 static void
 on_selection_changed (StudioPredictionsPage *self)
 {
-  show_detail (self, gtk_single_selection_get_selected_item (self->selection));
+  StudioPredictionRow *row = gtk_single_selection_get_selected_item (self->selection);
+
+  show_detail (self, row);
+  if (row != NULL && self->results != NULL)
+    g_signal_emit (self, sample_activated_signal, 0,
+                   (int) studio_prediction_list_get_split (self->results),
+                   (guint64) studio_prediction_row_get_sample_index (row));
   /* A click or an arrow key in the grid means the user wants to see that image; a change
    * made by a filter (a confusion-matrix click) leaves the matrix in view. */
-  if (gtk_single_selection_get_selected_item (self->selection) != NULL && grid_has_focus (self))
+  if (row != NULL && grid_has_focus (self))
     gtk_stack_set_visible_child_name (self->side_stack, "image");
 }
 
@@ -865,7 +860,9 @@ load_page_css (GdkDisplay *display)
   if (display == NULL || display == loaded_for)
     return;
   provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_data (provider, page_css, -1);
+  /* Page-specific looks, in the theme's own colours so light and dark both work. */
+  gtk_css_provider_load_from_resource (provider, "/io/github/convstudio/ConvStudio/"
+                                       "studio-predictions-page.css");
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   loaded_for = display;
@@ -896,6 +893,10 @@ studio_predictions_page_class_init (StudioPredictionsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = studio_predictions_page_dispose;
+  /* The user picked an image (click, arrow key, or code): the Layers page looks at it. */
+  sample_activated_signal =
+    g_signal_new ("sample-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_UINT64);
 
   g_type_ensure (STUDIO_TYPE_STATUS_PAGE);
   g_type_ensure (STUDIO_TYPE_CONFUSION_MATRIX);

@@ -25,6 +25,8 @@ typedef enum {
   STUDIO_PREDICTION_SORT_LOSS_HIGH_FIRST,    /* the most confident mistakes first */
 } StudioPredictionSort;
 
+/* Signal "sample-activated" (int split, guint64 index): an image was selected in the grid;
+ * index is its row in the dataset's split. */
 #define STUDIO_TYPE_PREDICTIONS_PAGE (studio_predictions_page_get_type ())
 G_DECLARE_FINAL_TYPE (StudioPredictionsPage, studio_predictions_page, STUDIO, PREDICTIONS_PAGE,
                       GtkWidget)

@@ -77,8 +77,6 @@ studio_training_page_read_config (StudioTrainingPage   *self,
                                   StudioTrainingConfig *config)
 {
   guint optimizer = gtk_drop_down_get_selected (self->optimizer_dropdown);
-  StudioTrainingConfig recipe;
-
   g_return_if_fail (STUDIO_IS_TRAINING_PAGE (self));
   g_return_if_fail (config != NULL);
 
@@ -90,15 +88,7 @@ studio_training_page_read_config (StudioTrainingPage   *self,
   config->validation_split = gtk_spin_button_get_value (self->validation_split_spin);
   config->seed = (guint32) gtk_spin_button_get_value (self->seed_spin);
 
-  /* Until the Data page has augmentation settings: the course's recipe, or none. */
-  studio_training_config_init_recipe (&recipe, "dogs-vs-cats");
-  if (!gtk_switch_get_active (self->augment_switch))
-    {
-      studio_augment_settings_init (&recipe.augment);
-      recipe.augment.rescale = 1.0 / 255;
-    }
-  config->augment = recipe.augment;
-
+  /* config->augment is the Data page's: its switch is this page's augment switch. */
   config->has_early_stopping = gtk_switch_get_active (self->early_stopping_switch);
   cnn_early_stopping_init (&config->early_stopping);
   g_strlcpy (config->early_stopping.monitor, selected_monitor (self->early_stopping_monitor),
@@ -115,6 +105,13 @@ studio_training_page_read_config (StudioTrainingPage   *self,
   config->reduce_lr.factor = gtk_spin_button_get_value (self->reduce_lr_factor);
   config->reduce_lr.min_lr = gtk_spin_button_get_value (self->reduce_lr_min_lr);
   config->reduce_lr.min_delta = gtk_spin_button_get_value (self->reduce_lr_min_delta);
+}
+
+GtkSwitch *
+studio_training_page_get_augment_switch (StudioTrainingPage *self)
+{
+  g_return_val_if_fail (STUDIO_IS_TRAINING_PAGE (self), NULL);
+  return self->augment_switch;
 }
 
 void

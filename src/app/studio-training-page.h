@@ -33,6 +33,9 @@ void              studio_training_page_use_recipe     (StudioTrainingPage       
 gboolean          studio_training_page_export_history (StudioTrainingPage         *self,
                                                        const char                 *path,
                                                        GError                    **error);
+/* "Augmentation" on: the window links it to the Data page's "Augment training images" switch,
+ * whose settings read_config leaves to the caller. */
+GtkSwitch        *studio_training_page_get_augment_switch (StudioTrainingPage     *self);
 /* Shows a problem above the plots (NULL hides it). */
 void              studio_training_page_show_error     (StudioTrainingPage         *self,
                                                        const char                 *message);

@@ -50,9 +50,27 @@ set_initial_folder (StudioWindow   *self,
 }
 
 static void
+add_dataset_filter (GtkFileChooser *chooser,
+                    const char     *name,
+                    const char     *pattern,
+                    const char     *second_pattern)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  if (second_pattern != NULL)
+    gtk_file_filter_add_pattern (filter, second_pattern);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+/* A file chooser for a dataset: a folder, or a file whose filter `kind` offers first
+ * ("idx" or "csv"). */
+static void
 show_file_chooser (StudioWindow         *self,
                    GtkFileChooserAction  action,
-                   const char           *title)
+                   const char           *title,
+                   const char           *kind)
 {
   GtkFileChooserNative *chooser;
 
@@ -65,19 +83,15 @@ show_file_chooser (StudioWindow         *self,
   chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action,
                                          _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (g_strcmp0 (kind, "idx") == 0)
+    add_dataset_filter (GTK_FILE_CHOOSER (chooser), _("IDX Image Files"), "*idx3-ubyte",
+                        "*idx3-ubyte.gz");
+  else if (g_strcmp0 (kind, "csv") == 0)
+    /* Translators: a file filter: a CSV of filename,category rows beside the images. */
+    add_dataset_filter (GTK_FILE_CHOOSER (chooser), _("CSV Files of Image Names"), "*.csv",
+                        "*.CSV");
   if (action == GTK_FILE_CHOOSER_ACTION_OPEN)
-    {
-      g_autoptr(GtkFileFilter) idx_filter = gtk_file_filter_new ();
-      g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (idx_filter, _("IDX Image Files"));
-      gtk_file_filter_add_pattern (idx_filter, "*idx3-ubyte");
-      gtk_file_filter_add_pattern (idx_filter, "*idx3-ubyte.gz");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), idx_filter);
-      gtk_file_filter_set_name (all_filter, _("All Files"));
-      gtk_file_filter_add_pattern (all_filter, "*");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all_filter);
-    }
+    add_dataset_filter (GTK_FILE_CHOOSER (chooser), _("All Files"), "*", NULL);
   set_initial_folder (self, GTK_FILE_CHOOSER (chooser));
 
   self->file_chooser = GTK_NATIVE_DIALOG (chooser);
@@ -91,7 +105,7 @@ open_dataset_folder_action (GtkWidget  *widget,
                             GVariant   *parameter)
 {
   show_file_chooser (STUDIO_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                     _("Open Dataset Folder"));
+                     _("Open Dataset Folder"), NULL);
 }
 
 static void
@@ -100,7 +114,16 @@ open_idx_file_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   show_file_chooser (STUDIO_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN,
-                     _("Open IDX Images File"));
+                     _("Open IDX Images File"), "idx");
+}
+
+static void
+open_csv_file_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  show_file_chooser (STUDIO_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN,
+                     _("Open a CSV of Image Files"), "csv");
 }
 
 static void
@@ -193,6 +216,22 @@ save_model (StudioWindow  *self,
       gtk_window_close (GTK_WINDOW (self));
     }
   return saved;
+}
+
+static gboolean
+export_predictions (StudioWindow  *self,
+                    const char    *path,
+                    GError       **error)
+{
+  return studio_window_export_predictions (self, path, FALSE, error);
+}
+
+static gboolean
+export_kaggle_predictions (StudioWindow  *self,
+                           const char    *path,
+                           GError       **error)
+{
+  return studio_window_export_predictions (self, path, TRUE, error);
 }
 
 /* Runs `handler` on `path`; a failure is shown on the Training page in the user's words. */
@@ -326,6 +365,58 @@ export_plot_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* A failed export says why in a dialog: the Predictions page has no banner of its own. */
+static void
+export_predictions_path (StudioWindow *self,
+                         PathHandler   handler,
+                         const char   *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!handler (self, path, &error))
+    studio_window_show_problem (self, _("Could Not Export the Predictions"), error->message);
+}
+
+/* ---------------------------------------------------------------- predictions */
+
+static void
+predict_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  studio_window_predict (STUDIO_WINDOW (widget));
+}
+
+static void
+cancel_predict_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  studio_window_cancel_predict (STUDIO_WINDOW (widget));
+}
+
+static void
+export_predictions_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  studio_window_choose_predictions_file (STUDIO_WINDOW (widget));
+}
+
+static void
+install_prediction_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.predict", NULL, predict_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-predict", NULL,
+                                   cancel_predict_action);
+  gtk_widget_class_install_action (widget_class, "win.export-predictions", NULL,
+                                   export_predictions_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "win.predict", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "win.export-predictions", NULL);
+}
+
 /* The -path variants do the same without a chooser (scripts and tests). */
 static void
 path_action (GtkWidget  *widget,
@@ -343,6 +434,10 @@ path_action (GtkWidget  *widget,
     run_path_handler (self, export_history, path);
   else if (g_str_equal (action_name, "win.export-plot-path"))
     run_path_handler (self, export_plot, path);
+  else if (g_str_equal (action_name, "win.export-predictions-path"))
+    export_predictions_path (self, export_predictions, path);
+  else if (g_str_equal (action_name, "win.export-predictions-kaggle-path"))
+    export_predictions_path (self, export_kaggle_predictions, path);
 }
 
 static void
@@ -350,7 +445,8 @@ install_training_actions (GtkWidgetClass *widget_class)
 {
   static const char *const path_actions[] = {
     "win.save-model-path", "win.open-model-path", "win.export-history-path",
-    "win.export-plot-path",
+    "win.export-plot-path", "win.export-predictions-path",
+    "win.export-predictions-kaggle-path",
   };
 
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
@@ -384,12 +480,15 @@ studio_window_class_install_actions (GtkWidgetClass *widget_class)
                                    open_dataset_folder_action);
   gtk_widget_class_install_action (widget_class, "win.open-idx-file", NULL,
                                    open_idx_file_action);
+  gtk_widget_class_install_action (widget_class, "win.open-csv-file", NULL,
+                                   open_csv_file_action);
   gtk_widget_class_install_action (widget_class, "win.open-dataset-path", "s",
                                    open_dataset_path_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL,
                                    cancel_loading_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   install_training_actions (widget_class);
+  install_prediction_actions (widget_class);
 }
 
 void
@@ -405,6 +504,9 @@ studio_window_update_actions (StudioWindow *self)
                        && studio_session_check_ready (self->session, NULL);
   gboolean has_history = self->session != NULL
                          && studio_session_get_epochs_done (self->session) > 0;
+  gboolean predicting = studio_window_get_predicting (self);
+  gboolean has_results = self->predictions_page != NULL
+                         && studio_predictions_page_get_n_results (self->predictions_page) > 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-loading",
                                  studio_window_get_loading (self));
@@ -415,4 +517,10 @@ studio_window_update_actions (StudioWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-model", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-model-path", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-history", has_history);
+  /* Predict uses a copy of the model: none is consistent while the worker trains it. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.predict",
+                                 has_model && !running && !predicting
+                                 && studio_window_get_dataset (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-predict", predicting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-predictions", has_results);
 }

@@ -1,4 +1,4 @@
-/* studio-window.c — the main window: header bar, page switcher, the four pages. */
+/* studio-window.c — the main window: header bar, page switcher, the five pages. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 #include "config.h"
@@ -10,6 +10,9 @@
 #include "studio-status-page.h"
 #include "studio-window-private.h"
 
+/* How often the Data page's progress bar follows the decoding workers. */
+#define LOAD_POLL_MS 100
+
 /* The seed models of the course, by the number of image channels. */
 #define SEED_MODEL_GRAY "fashion-mnist.json"
 #define SEED_MODEL_COLOR "dogs-vs-cats.json"
@@ -20,6 +23,7 @@ typedef struct
   StudioWindow *window;
   GCancellable *cancellable;
   char         *path;
+  StudioImageProgress progress;  /* the workers count decoded files here */
 } LoadRequest;
 
 enum {
@@ -47,6 +51,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadRequest, load_request_free)
 static void
 finish_loading (StudioWindow *self)
 {
+  g_clear_handle_id (&self->load_poll_id, g_source_remove);
+  self->load_progress = NULL;
   g_clear_object (&self->load_cancellable);
   g_clear_pointer (&self->loading_path, g_free);
   studio_window_update_actions (self);
@@ -68,12 +74,17 @@ remember_dataset (StudioWindow *self,
 
 /* ---------------------------------------------------------------- model and training */
 
-/* The course's model for images like the dataset's: installed, or beside the sources. */
+/* The course's model for images like the dataset's, installed or beside the sources:
+ * Dogs vs. Cats for its 128 × 128 colour photos of two classes, else the Fashion-MNIST stack
+ * with the dataset's input shape and classes (it is small enough for any size ≥ 24). */
 static StudioArchitecture *
 seed_architecture (StudioDataset *dataset)
 {
-  const char *file_name = studio_dataset_get_channels (dataset) == 3 ? SEED_MODEL_COLOR
-                                                                     : SEED_MODEL_GRAY;
+  gboolean dogs_vs_cats = studio_dataset_get_height (dataset) == 128
+                          && studio_dataset_get_width (dataset) == 128
+                          && studio_dataset_get_channels (dataset) == 3
+                          && studio_dataset_get_n_classes (dataset) == 2;
+  const char *file_name = dogs_vs_cats ? SEED_MODEL_COLOR : SEED_MODEL_GRAY;
   const char *folders[] = { PKGDATADIR, SOURCE_DATADIR };
 
   for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
@@ -136,6 +147,7 @@ build_session_model (StudioWindow *self)
   /* The initial weights come from the seed on the Training page. */
   config = *studio_session_get_config (self->session);
   studio_training_page_read_config (self->training_page, &config);
+  studio_data_page_get_augment_settings (self->data_page, &config.augment);
   studio_session_set_config (self->session, &config);
 
   g_cancellable_cancel (self->build_cancellable);
@@ -150,7 +162,8 @@ static void
 use_dataset_for_training (StudioWindow  *self,
                           StudioDataset *dataset)
 {
-  if (studio_session_is_running (self->session))
+  /* An unlabelled folder is for predicting: the model keeps its classes. */
+  if (studio_session_is_running (self->session) || studio_dataset_get_n_classes (dataset) == 0)
     return;
   studio_session_set_dataset (self->session, dataset);
   studio_model_page_set_input_shape (self->model_page, studio_dataset_get_height (dataset),
@@ -185,6 +198,7 @@ on_session_model_changed (StudioWindow *self)
   g_autofree char *model_json = NULL;
 
   studio_model_page_clear_layer_norms (self->model_page);
+  studio_window_layers_model_changed (self);
   if (model == NULL)
     return;
   /* An opened model replaces the page's layers; a model built from the page is the same. */
@@ -276,6 +290,8 @@ studio_window_train (StudioWindow *self)
     return FALSE;
   config = *studio_session_get_config (self->session);
   studio_training_page_read_config (self->training_page, &config);
+  /* The Data page's augmentation is the run's (its switch is the Training page's too). */
+  studio_data_page_get_augment_settings (self->data_page, &config.augment);
   config.limit = self->training_limit;
   studio_session_set_config (self->session, &config);
   if (!studio_session_check_ready (self->session, &error))
@@ -283,6 +299,7 @@ studio_window_train (StudioWindow *self)
       studio_training_page_show_error (self->training_page, error->message);
       return FALSE;
     }
+  studio_data_page_set_training_config (self->data_page, &config);
   studio_training_page_show_error (self->training_page, NULL);
   studio_window_show_page (self, "training");
   studio_session_train_async (self->session, NULL, on_train_done, g_object_ref (self));
@@ -304,6 +321,8 @@ studio_window_open_model (StudioWindow  *self,
                           const char    *path,
                           GError       **error)
 {
+  StudioTrainingConfig config;
+
   g_return_val_if_fail (STUDIO_IS_WINDOW (self), FALSE);
 
   if (studio_session_is_running (self->session))
@@ -312,10 +331,21 @@ studio_window_open_model (StudioWindow  *self,
                            _("Stop training before opening another model."));
       return FALSE;
     }
+  /* A model still being built from the page would replace the opened one. */
+  g_cancellable_cancel (self->build_cancellable);
+  g_clear_object (&self->build_cancellable);
+  /* A Keras JSON keeps the augmentation the user set; a model file brings its own. */
+  config = *studio_session_get_config (self->session);
+  studio_data_page_get_augment_settings (self->data_page, &config.augment);
+  studio_session_set_config (self->session, &config);
   if (!studio_session_load (self->session, path, error))
     return FALSE;
   studio_training_page_show_config (self->training_page,
                                     studio_session_get_config (self->session));
+  /* A resumed run continues with the augmentation it was trained with. */
+  if (!studio_augment_settings_is_identity (&studio_session_get_config (self->session)->augment))
+    studio_data_page_set_augment_settings (self->data_page,
+                                           &studio_session_get_config (self->session)->augment);
   studio_window_update_actions (self);
   return TRUE;
 }
@@ -339,6 +369,29 @@ studio_window_get_training_page (StudioWindow *self)
 {
   g_return_val_if_fail (STUDIO_IS_WINDOW (self), NULL);
   return self->training_page;
+}
+
+StudioPredictionsPage *
+studio_window_get_predictions_page (StudioWindow *self)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), NULL);
+  return self->predictions_page;
+}
+
+StudioLayersView *
+studio_window_get_layers_view (StudioWindow *self)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), NULL);
+  return self->layers_view;
+}
+
+double
+studio_window_get_rescale (StudioWindow *self)
+{
+  StudioAugmentSettings settings;
+
+  studio_data_page_get_augment_settings (self->data_page, &settings);
+  return settings.rescale > 0 ? settings.rescale : 1.0;
 }
 
 void
@@ -405,19 +458,30 @@ connect_session (StudioWindow *self)
                             G_CALLBACK (on_architecture_changed), self);
   g_signal_connect_swapped (self->model_page, "notify::valid",
                             G_CALLBACK (studio_window_update_actions), self);
+  /* One augmentation setting: the Training page's switch is the Data page's. */
+  g_object_bind_property (studio_training_page_get_augment_switch (self->training_page),
+                          "active",
+                          studio_data_page_get_augment_preview (self->data_page),
+                          "augment-enabled", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_swapped (self->data_page, "augment-settings-changed",
+                            G_CALLBACK (studio_window_layers_model_changed), self);
 }
 
+/* Takes `result`: the page shows its scan (skipped files) for as long as the dataset. */
 static void
-show_dataset (StudioWindow  *self,
-              StudioDataset *dataset,
-              const char    *path)
+show_dataset (StudioWindow     *self,
+              StudioLoadResult *result,
+              const char       *path)
 {
+  StudioDataset *dataset = result->dataset;
   g_autofree char *title = NULL;
 
   if (studio_dataset_get_source (dataset) == NULL)
     studio_dataset_set_source (dataset, path);
 
-  studio_data_page_set_dataset (self->data_page, dataset);
+  studio_data_page_set_load_result (self->data_page, dataset, result->scan);
+  g_clear_pointer (&self->load_result, studio_load_result_free);
+  self->load_result = result;
   /* Translators: the window title: the dataset's name, then the program's. */
   title = g_strdup_printf (_("%s — ConvStudio"), studio_dataset_get_name (dataset));
   gtk_window_set_title (GTK_WINDOW (self), title);
@@ -434,17 +498,20 @@ on_dataset_opened (GObject      *source_object,
   g_autoptr(LoadRequest) request = user_data;
   StudioWindow *self = request->window;
   g_autoptr(GError) error = NULL;
-  g_autoptr(StudioDataset) dataset = studio_dataset_open_finish (result, &error);
+  StudioLoadResult *loaded = studio_load_dataset_finish (result, &error);
   g_autofree char *message = NULL;
 
   /* Cancelled, or replaced by a newer request: the page has moved on already. */
   if (request->cancellable != self->load_cancellable)
-    return;
+    {
+      studio_load_result_free (loaded);
+      return;
+    }
 
   finish_loading (self);
-  if (dataset != NULL)
+  if (loaded != NULL)
     {
-      show_dataset (self, dataset, request->path);
+      show_dataset (self, loaded, request->path);
       return;
     }
 
@@ -457,17 +524,30 @@ on_dataset_opened (GObject      *source_object,
   studio_data_page_show_error (self->data_page, message);
 }
 
+static gboolean
+poll_load_progress (gpointer user_data)
+{
+  StudioWindow *self = user_data;
+  StudioImageProgress *progress = self->load_progress;
+
+  studio_data_page_show_progress (self->data_page,
+                                  (guint) MAX (g_atomic_int_get (&progress->done), 0),
+                                  (guint) MAX (g_atomic_int_get (&progress->total), 0));
+  return G_SOURCE_CONTINUE;
+}
+
 void
 studio_window_open_dataset (StudioWindow *self,
                             const char   *path)
 {
+  StudioLoadOptions options;
   LoadRequest *request;
 
   g_return_if_fail (STUDIO_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
 
   g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
+  finish_loading (self);
   self->load_cancellable = g_cancellable_new ();
   g_free (self->loading_path);
   self->loading_path = g_strdup (path);
@@ -483,7 +563,13 @@ studio_window_open_dataset (StudioWindow *self,
   studio_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 
-  studio_dataset_open_async (path, self->load_cancellable, on_dataset_opened, request);
+  /* The request lives until its callback, so its progress outlives the workers. */
+  self->load_progress = &request->progress;
+  self->load_poll_id = g_timeout_add (LOAD_POLL_MS, poll_load_progress, self);
+  studio_load_options_init (&options);
+  studio_data_page_get_load_options (self->data_page, &options);
+  studio_load_dataset_async (path, &options, &request->progress, self->load_cancellable,
+                             on_dataset_opened, request);
 }
 
 void
@@ -577,6 +663,17 @@ restore_window_state (StudioWindow *self)
 
   g_settings_bind (self->settings, "sample-seed", self->data_page, "sample-seed",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "image-target-height", self->data_page, "target-height",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "image-target-width", self->data_page, "target-width",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "image-target-channels", self->data_page,
+                   "target-channels", G_SETTINGS_BIND_DEFAULT);
+  /* The Training page edits the split; the Data page shows the parts it makes. */
+  g_settings_bind (self->settings, "validation-split", self->data_page, "validation-split",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "training-seed", self->data_page, "validation-seed",
+                   G_SETTINGS_BIND_GET);
 }
 
 static gboolean
@@ -632,7 +729,10 @@ studio_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->build_cancellable);
   g_clear_object (&self->build_cancellable);
+  g_clear_handle_id (&self->load_poll_id, g_source_remove);
   g_clear_pointer (&self->loading_path, g_free);
+  studio_window_predict_dispose (self);
+  studio_window_layers_dispose (self);
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (self->file_chooser);
   g_clear_object (&self->file_chooser);
@@ -643,6 +743,7 @@ studio_window_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_WINDOW);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->load_result, studio_load_result_free);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (studio_window_parent_class)->dispose (object);
@@ -692,6 +793,8 @@ studio_window_class_init (StudioWindowClass *klass)
   g_type_ensure (STUDIO_TYPE_DATA_PAGE);
   g_type_ensure (STUDIO_TYPE_MODEL_PAGE);
   g_type_ensure (STUDIO_TYPE_TRAINING_PAGE);
+  g_type_ensure (STUDIO_TYPE_PREDICTIONS_PAGE);
+  g_type_ensure (STUDIO_TYPE_LAYERS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/convstudio/ConvStudio/"
@@ -700,6 +803,8 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, data_page);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, model_page);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, training_page);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, predictions_page);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, layers_view);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, pause_button);
 
@@ -716,6 +821,7 @@ studio_window_init (StudioWindow *self)
   if (limit != NULL)
     self->training_limit = (gsize) g_ascii_strtoull (limit, NULL, 10);
   connect_session (self);
+  studio_window_connect_layers (self);
   /* The Data page is where everything starts: it offers to open a dataset. */
   gtk_stack_set_visible_child_name (self->page_stack, "data");
   studio_window_update_actions (self);

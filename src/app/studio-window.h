@@ -1,4 +1,4 @@
-/* studio-window.h — the main window: header bar, page switcher, the four pages. */
+/* studio-window.h — the main window: header bar, page switcher, the five pages. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 #pragma once
@@ -8,7 +8,9 @@
 #include "studio-application.h"
 #include "studio-data-page.h"
 #include "studio-dataset.h"
+#include "studio-layers-view.h"
 #include "studio-model-page.h"
+#include "studio-predictions-page.h"
 #include "studio-session.h"
 #include "studio-training-page.h"
 
@@ -18,8 +20,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StudioWindow, studio_window, STUDIO, WINDOW, GtkApplicationWindow)
 
 StudioWindow   *studio_window_new                  (StudioApplication *application);
-/* Loads a dataset folder or IDX file on a worker thread; the Data page shows a spinner with
- * Cancel meanwhile, then the dataset or an error banner. The Open Dataset actions and the
+/* Loads a dataset (IDX, image folder or CSV, decoded to the Data page's target size) on a
+ * worker thread; the Data page shows the progress with Cancel meanwhile, then the dataset
+ * or an error banner. The Open Dataset actions and the
  * win.open-dataset-path action all end here. */
 void            studio_window_open_dataset         (StudioWindow      *self,
                                                     const char        *path);
@@ -30,7 +33,7 @@ void            studio_window_cancel_loading       (StudioWindow      *self);
 gboolean        studio_window_get_loading          (StudioWindow      *self);
 StudioDataset  *studio_window_get_dataset          (StudioWindow      *self);
 StudioDataPage *studio_window_get_data_page        (StudioWindow      *self);
-/* "model", "data", "training" or "predictions". */
+/* "model", "data", "training", "predictions" or "layers". */
 void            studio_window_show_page            (StudioWindow      *self,
                                                     const char        *page_name);
 const char     *studio_window_get_visible_page     (StudioWindow      *self);
@@ -38,6 +41,10 @@ const char     *studio_window_get_visible_page     (StudioWindow      *self);
 StudioSession      *studio_window_get_session       (StudioWindow      *self);
 StudioModelPage    *studio_window_get_model_page    (StudioWindow      *self);
 StudioTrainingPage *studio_window_get_training_page (StudioWindow      *self);
+StudioPredictionsPage *studio_window_get_predictions_page (StudioWindow *self);
+StudioLayersView   *studio_window_get_layers_view   (StudioWindow      *self);
+/* TRUE while win.predict runs on a worker (win.cancel-predict stops it). */
+gboolean            studio_window_get_predicting    (StudioWindow      *self);
 /* Trains on only the first `limit` training samples (0 = all): quick runs and tests. */
 void            studio_window_set_training_limit   (StudioWindow      *self,
                                                     gsize              limit);

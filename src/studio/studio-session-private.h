@@ -28,6 +28,7 @@ typedef struct {
   double *weight_norms;       /* (n_layers) */
   double *gradient_norms;     /* (n_layers) */
   gboolean has_norms;
+  CnnModel *epoch_model;      /* a copy taken at the last epoch end, when asked for */
 } StudioSessionSnapshot;
 
 /* What one run needs on the worker thread: copies and borrowed session members the main
@@ -42,6 +43,7 @@ typedef struct {
   CnnReduceLROnPlateau *reduce_lr;    /* NULL when off */
   int initial_epoch;
   int epochs;
+  gboolean copy_at_epoch_end;         /* studio_session_set_epoch_copies() */
   GCancellable *cancellable;          /* the caller's, or NULL */
   gulong cancelled_id;
   /* worker-only */
@@ -84,6 +86,8 @@ struct _StudioSession
   int n_norm_layers;
   double *weight_norms;
   double *gradient_norms;
+  gboolean epoch_copies;               /* the worker copies the model at each epoch end */
+  CnnModel *epoch_model;               /* the newest such copy not taken yet */
 
   /* shared with the worker */
   GMutex lock;

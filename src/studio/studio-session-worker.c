@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "studio-error.h"
+#include "studio-model-copy.h"
 #include "studio-progbar.h"
 #include "studio-session-private.h"
 
@@ -39,6 +40,7 @@ studio_session_snapshot_clear (StudioSessionSnapshot *snapshot)
   g_clear_pointer (&snapshot->messages, g_ptr_array_unref);
   g_clear_pointer (&snapshot->weight_norms, g_free);
   g_clear_pointer (&snapshot->gradient_norms, g_free);
+  g_clear_pointer (&snapshot->epoch_model, cnn_model_free);
 }
 
 void
@@ -230,9 +232,20 @@ on_epoch_end (void               *user_data,
 {
   StudioSessionRun *run = user_data;
   StudioSession *self = run->session;
+  CnnModel *copy = NULL;
   char *line;
 
+  /* Here, between batches, nothing changes the weights: the copy is one consistent model.
+   * A copy that fails (out of memory) only means no new picture of this epoch. */
+  if (run->copy_at_epoch_end)
+    copy = studio_model_copy (run->model, NULL);
+
   g_mutex_lock (&self->lock);
+  if (copy != NULL)
+    {
+      g_clear_pointer (&self->snapshot.epoch_model, cnn_model_free);
+      self->snapshot.epoch_model = copy;
+    }
   line = epoch_line (run, logs, self->snapshot.steps);
   g_array_append_val (self->snapshot.epochs, *logs);
   g_ptr_array_add (self->snapshot.messages, line);

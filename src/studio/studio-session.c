@@ -140,6 +140,11 @@ flush_progress (StudioSession *self)
   snapshot->epochs = g_array_new (FALSE, FALSE, sizeof (CnnEpochLogs));
   messages = g_steal_pointer (&snapshot->messages);
   snapshot->messages = g_ptr_array_new_with_free_func (g_free);
+  if (snapshot->epoch_model != NULL)
+    {
+      g_clear_pointer (&self->epoch_model, cnn_model_free);
+      self->epoch_model = g_steal_pointer (&snapshot->epoch_model);
+    }
   snapshot->dirty = FALSE;
   g_mutex_unlock (&self->lock);
 
@@ -174,6 +179,7 @@ static void
 forget_run (StudioSession *self)
 {
   g_clear_pointer (&self->optimizer, cnn_optimizer_free);
+  g_clear_pointer (&self->epoch_model, cnn_model_free);
   cnn_early_stopping_clear (&self->early_stopping);
   self->has_callback_state = FALSE;
   g_array_set_size (self->history, 0);
@@ -406,6 +412,7 @@ run_new (StudioSession *self)
   run->initial_epoch = done;
   run->epochs = done < self->config.epochs ? self->config.epochs : done + self->config.epochs;
   run->last_norms_time = 0;
+  run->copy_at_epoch_end = self->epoch_copies;
   return run;
 }
 
@@ -801,6 +808,26 @@ studio_session_load (StudioSession  *self,
   return TRUE;
 }
 
+void
+studio_session_set_epoch_copies (StudioSession *self,
+                                 gboolean       enabled)
+{
+  g_return_if_fail (STUDIO_IS_SESSION (self));
+
+  /* A run reads the flag once, when it starts. */
+  self->epoch_copies = !!enabled;
+  if (!self->epoch_copies)
+    g_clear_pointer (&self->epoch_model, cnn_model_free);
+}
+
+CnnModel *
+studio_session_take_epoch_copy (StudioSession *self)
+{
+  g_return_val_if_fail (STUDIO_IS_SESSION (self), NULL);
+
+  return g_steal_pointer (&self->epoch_model);
+}
+
 /* ---------------------------------------------------------------- GObject */
 
 static void
@@ -823,6 +850,7 @@ studio_session_finalize (GObject *object)
 
   forget_run (self);
   g_clear_pointer (&self->model, cnn_model_free);
+  g_clear_pointer (&self->epoch_model, cnn_model_free);
   g_clear_pointer (&self->history, g_array_unref);
   g_clear_pointer (&self->batch_points, g_array_unref);
   studio_session_snapshot_clear (&self->snapshot);

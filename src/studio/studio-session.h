@@ -132,6 +132,15 @@ gboolean            studio_session_get_layer_norms    (StudioSession            
                                                        double                      *weight_norm,
                                                        double                      *gradient_norm);
 
+/* With `enabled`, the worker copies the model at the end of every epoch (between batches,
+ * so the copy is consistent) and "epoch-end" handlers can take it: a model to inspect or
+ * predict with while training goes on. Off by default (a copy costs the model's memory). */
+void                studio_session_set_epoch_copies   (StudioSession               *self,
+                                                       gboolean                     enabled);
+/* The copy of the model made at the newest epoch end (transfer full, free with
+ * cnn_model_free()), or NULL when none was made since the last call. */
+CnnModel           *studio_session_take_epoch_copy    (StudioSession               *self);
+
 /* A .safetensors model file with the optimizer, the class names, the loss and the training
  * state, so that studio_session_load() and Train continue the run exactly. Not while
  * training (paused is fine). */

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "studio-model-copy.h"
 #include "studio-session.h"
 
 #define WAIT_SECONDS 60
@@ -488,6 +489,59 @@ test_build_model_async (void)
   g_clear_error (&build.error);
 }
 
+/* An epoch's copy holds that epoch's weights; later training leaves the copy alone. */
+static void
+take_epoch_copy (StudioSession *session,
+                 guint          index,
+                 CnnModel     **newest)
+{
+  /* Epochs that end within one delivery share one copy: the newest. */
+  CnnModel *copy = studio_session_take_epoch_copy (session);
+
+  if (copy == NULL)
+    return;
+  g_clear_pointer (newest, cnn_model_free);
+  *newest = copy;
+}
+
+static float
+first_kernel_value (CnnModel *model)
+{
+  return cnn_model_weight (model, 0)->data[0];
+}
+
+static void
+test_epoch_copies (void)
+{
+  g_autoptr(StudioSession) session = new_session (600, 48, 2);
+  CnnModel *newest = NULL;
+  float copied;
+
+  /* Off by default: nothing to take. */
+  train_and_wait (session);
+  g_assert_null (studio_session_take_epoch_copy (session));
+
+  studio_session_set_epoch_copies (session, TRUE);
+  g_signal_connect (session, "epoch-end", G_CALLBACK (take_epoch_copy), &newest);
+  train_and_wait (session);
+  g_assert_nonnull (newest);
+  g_assert_true (newest != studio_session_get_model (session));
+  g_assert_cmpint (cnn_model_n_layers (newest), ==,
+                   cnn_model_n_layers (studio_session_get_model (session)));
+  /* The copy of the last epoch is the trained model. */
+  copied = first_kernel_value (newest);
+  g_assert_cmpfloat (copied, ==, first_kernel_value (studio_session_get_model (session)));
+  /* Taken: the session holds no other. */
+  g_assert_null (studio_session_take_epoch_copy (session));
+
+  /* Training on changes the model, not the copy a listener took. */
+  g_signal_handlers_disconnect_by_data (session, &newest);
+  train_and_wait (session);
+  g_assert_cmpfloat (first_kernel_value (newest), ==, copied);
+  g_assert_cmpfloat (first_kernel_value (studio_session_get_model (session)), !=, copied);
+  cnn_model_free (newest);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -515,6 +569,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/session/save-load-resume", test_save_load_resume);
   g_test_add_func ("/studio/session/error-then-train-again", test_error_then_train_again);
   g_test_add_func ("/studio/session/not-ready", test_not_ready);
+  g_test_add_func ("/studio/session/epoch-copies", test_epoch_copies);
   status = g_test_run ();
   g_object_unref (fashion_mnist);
   return status;
