@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "studio-channel-grid.h"
+#include "studio-drawing.h"
 
 #define GAP              4
 #define LEGEND_HEIGHT    26
@@ -109,7 +110,7 @@ show_text (cairo_t       *cr,
 
   pango_layout_set_text (layout, text, -1);
   pango_layout_get_pixel_size (layout, &text_width, &text_height);
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
+  studio_drawing_set_color (cr, color, alpha);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
   if (width != NULL)
@@ -437,24 +438,6 @@ draw_strip (StudioChannelGrid *self,
     }
 }
 
-static int
-widest_label (PangoLayout        *layout,
-              const char * const *labels,
-              int                 n_labels)
-{
-  int widest = 0;
-
-  for (int i = 0; i < n_labels; i++)
-    {
-      int label_width, label_height;
-
-      pango_layout_set_text (layout, labels[i], -1);
-      pango_layout_get_pixel_size (layout, &label_width, &label_height);
-      widest = MAX (widest, label_width);
-    }
-  return widest;
-}
-
 /* Labelled bars read as probabilities (a softmax layer): the largest in the accent colour. */
 static void
 draw_labelled_bars (StudioChannelGrid *self,
@@ -463,7 +446,8 @@ draw_labelled_bars (StudioChannelGrid *self,
                     const GridStyle   *style,
                     int                width)
 {
-  int name_width = widest_label (layout, (const char * const *) self->labels, self->channels);
+  int name_width = studio_drawing_widest_text (layout, (const char * const *) self->labels,
+                                               self->channels);
   double bar_left = name_width + 10, bar_room = MAX (width - bar_left - 64, 20);
   double scale = MAX (self->high, 1.0f);
   int best = 0;
@@ -542,8 +526,7 @@ studio_channel_grid_snapshot (GtkWidget   *widget,
   if (self->channels == 0 || width <= 0 || height <= 0)
     return;
   gtk_style_context_get_color (style_context, &style.foreground);
-  if (!gtk_style_context_lookup_color (style_context, "theme_selected_bg_color", &style.accent))
-    gdk_rgba_parse (&style.accent, "#3584e4");
+  studio_drawing_theme_color (widget, "theme_selected_bg_color", "#3584e4", &style.accent);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   layout = gtk_widget_create_pango_layout (widget, NULL);

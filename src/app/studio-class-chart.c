@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "studio-class-chart.h"
+#include "studio-drawing.h"
 #include "studio-format.h"
 
 #define TARGET_TICKS     5
@@ -40,42 +41,6 @@ nice_tick_step (double max_value)
 }
 
 static void
-set_source_rgba_scaled (cairo_t       *cr,
-                        const GdkRGBA *color,
-                        double         alpha_scale)
-{
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha_scale);
-}
-
-static void
-measure_text (PangoLayout *layout,
-              const char  *text,
-              int         *width,
-              int         *height)
-{
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, width, height);
-}
-
-static int
-widest_name_width (PangoLayout        *layout,
-                   const char * const *class_names,
-                   guint               n_classes)
-{
-  int widest = 0;
-
-  for (guint i = 0; i < n_classes; i++)
-    {
-      int width, height;
-
-      measure_text (layout, class_names[i], &width, &height);
-      widest = MAX (widest, width);
-    }
-
-  return widest;
-}
-
-static void
 draw_y_axis (cairo_t                     *cr,
              PangoLayout                 *layout,
              const StudioClassChartStyle *style,
@@ -95,18 +60,18 @@ draw_y_axis (cairo_t                     *cr,
       g_autofree char *text = studio_format_count ((guint64) value);
       int text_width, text_height;
 
-      set_source_rgba_scaled (cr, &style->foreground, value > 0 ? 0.12 : 0.6);
+      studio_drawing_set_color (cr, &style->foreground, value > 0 ? 0.12 : 0.6);
       cairo_move_to (cr, left - 4, y);
       cairo_line_to (cr, right, y);
       cairo_stroke (cr);
 
-      measure_text (layout, text, &text_width, &text_height);
-      set_source_rgba_scaled (cr, &style->foreground, 0.7);
+      studio_drawing_measure_text (layout, text, &text_width, &text_height);
+      studio_drawing_set_color (cr, &style->foreground, 0.7);
       cairo_move_to (cr, left - TEXT_GAP - 2 - text_width, y - text_height / 2.0);
       pango_cairo_show_layout (cr, layout);
     }
 
-  set_source_rgba_scaled (cr, &style->foreground, 0.6);
+  studio_drawing_set_color (cr, &style->foreground, 0.6);
   cairo_move_to (cr, round (left) + 0.5, top);
   cairo_line_to (cr, round (left) + 0.5, baseline);
   cairo_stroke (cr);
@@ -123,7 +88,7 @@ draw_class_name (cairo_t     *cr,
 {
   int text_width, text_height;
 
-  measure_text (layout, name, &text_width, &text_height);
+  studio_drawing_measure_text (layout, name, &text_width, &text_height);
   cairo_save (cr);
   if (tilted)
     {
@@ -150,7 +115,6 @@ studio_class_chart_draw (cairo_t                     *cr,
                          guint                        n_classes)
 {
   g_autoptr(PangoLayout) layout = NULL;
-  PangoFontDescription *font;
   gsize max_count = 0;
   double tick_step, axis_max, left, right, top, baseline, slot_width, name_band;
   int tick_text_width, line_height, widest_name;
@@ -163,16 +127,8 @@ studio_class_chart_draw (cairo_t                     *cr,
   if (n_classes == 0 || width < 60 || height < 60)
     return;
 
-  layout = pango_cairo_create_layout (cr);
-  font = style->font != NULL ? pango_font_description_copy (style->font)
-                             : pango_font_description_from_string ("Sans 10");
   /* Axis text a notch smaller than body text, as plots usually have it. */
-  if (pango_font_description_get_size_is_absolute (font))
-    pango_font_description_set_absolute_size (font, pango_font_description_get_size (font) * 0.9);
-  else
-    pango_font_description_set_size (font, pango_font_description_get_size (font) * 9 / 10);
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
+  layout = studio_drawing_create_layout (cr, style->font, 0.9);
 
   for (guint i = 0; i < n_classes; i++)
     max_count = MAX (max_count, counts[i]);
@@ -181,14 +137,14 @@ studio_class_chart_draw (cairo_t                     *cr,
 
   {
     g_autofree char *widest_tick = studio_format_count ((guint64) axis_max);
-    measure_text (layout, widest_tick, &tick_text_width, &line_height);
+    studio_drawing_measure_text (layout, widest_tick, &tick_text_width, &line_height);
   }
 
   left = tick_text_width + 2 * TEXT_GAP + 2;
   right = width - TEXT_GAP;
   top = line_height + TEXT_GAP;
   slot_width = (right - left) / n_classes;
-  widest_name = widest_name_width (layout, class_names, n_classes);
+  widest_name = studio_drawing_widest_text (layout, class_names, n_classes);
   tilted = widest_name > slot_width - TEXT_GAP;
   name_band = tilted ? widest_name * sin (NAME_TILT) + line_height + TEXT_GAP
                      : line_height + 2 * TEXT_GAP;
@@ -207,20 +163,20 @@ studio_class_chart_draw (cairo_t                     *cr,
       g_autofree char *count_text = studio_format_count (counts[i]);
       int text_width, text_height;
 
-      set_source_rgba_scaled (cr, &style->bar, 1.0);
+      studio_drawing_set_color (cr, &style->bar, 1.0);
       cairo_rectangle (cr, round (center_x - bar_width / 2), baseline - bar_height,
                        round (bar_width), bar_height);
       cairo_fill (cr);
 
-      measure_text (layout, count_text, &text_width, &text_height);
+      studio_drawing_measure_text (layout, count_text, &text_width, &text_height);
       if (text_width <= slot_width)
         {
-          set_source_rgba_scaled (cr, &style->foreground, 0.85);
+          studio_drawing_set_color (cr, &style->foreground, 0.85);
           cairo_move_to (cr, center_x - text_width / 2.0, baseline - bar_height - text_height - 2);
           pango_cairo_show_layout (cr, layout);
         }
 
-      set_source_rgba_scaled (cr, &style->foreground, 0.85);
+      studio_drawing_set_color (cr, &style->foreground, 0.85);
       draw_class_name (cr, layout, class_names[i], center_x, baseline + TEXT_GAP,
                        slot_width, tilted);
     }
@@ -241,8 +197,7 @@ studio_class_chart_snapshot (GtkWidget   *widget,
     return;
 
   gtk_style_context_get_color (style_context, &style.foreground);
-  if (!gtk_style_context_lookup_color (style_context, "theme_selected_bg_color", &style.bar))
-    gdk_rgba_parse (&style.bar, "#3584e4");
+  studio_drawing_theme_color (widget, "theme_selected_bg_color", "#3584e4", &style.bar);
   style.font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));

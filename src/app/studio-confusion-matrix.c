@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "studio-confusion-matrix.h"
+#include "studio-drawing.h"
 #include "studio-format.h"
 
 #define GAP             6.0
@@ -37,60 +38,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (StudioConfusionMatrix, studio_confusion_matrix, GTK_TYPE_WIDGET)
 
-static void
-set_source_rgba_scaled (cairo_t       *cr,
-                        const GdkRGBA *color,
-                        double         alpha_scale)
-{
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha_scale);
-}
-
-static void
-measure_text (PangoLayout *layout,
-              const char  *text,
-              int         *width,
-              int         *height)
-{
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, width, height);
-}
-
-static int
-widest_name_width (PangoLayout        *layout,
-                   const char * const *class_names,
-                   guint               n_classes)
-{
-  int widest = 0;
-
-  for (guint i = 0; i < n_classes; i++)
-    {
-      int width, height;
-
-      measure_text (layout, class_names[i], &width, &height);
-      widest = MAX (widest, width);
-    }
-  return widest;
-}
-
-static PangoLayout *
-create_layout (cairo_t                          *cr,
-               const StudioConfusionMatrixStyle *style,
-               double                            scale)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = style->font != NULL
-                               ? pango_font_description_copy (style->font)
-                               : pango_font_description_from_string ("Sans 10");
-
-  if (pango_font_description_get_size_is_absolute (font))
-    pango_font_description_set_absolute_size (font, pango_font_description_get_size (font) * scale);
-  else
-    pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * scale));
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  return layout;
-}
-
 /* Sets `text` on the layout, shortened with "…" to at most max_width pixels. */
 static void
 set_short_text (PangoLayout *layout,
@@ -119,20 +66,20 @@ draw_cell (cairo_t                          *cr,
 
   /* Even one mistake shows: strength starts at 0.12 and grows with the row share. */
   if (count > 0)
-    set_source_rgba_scaled (cr, fill, 0.12 + 0.88 * row_share);
+    studio_drawing_set_color (cr, fill, 0.12 + 0.88 * row_share);
   else
-    set_source_rgba_scaled (cr, &style->foreground, EMPTY_CELL_ALPHA);
+    studio_drawing_set_color (cr, &style->foreground, EMPTY_CELL_ALPHA);
   cairo_rectangle (cr, x + 1, y + 1, size - 2, size - 2);
   cairo_fill (cr);
 
-  measure_text (count_layout, text, &text_width, &text_height);
+  studio_drawing_measure_text (count_layout, text, &text_width, &text_height);
   if (text_width > size - 4 || text_height > size - 2)
     return;
   /* Strong cells carry white text; pale ones the theme's text colour (light or dark). */
   if (count > 0 && row_share > 0.45)
     cairo_set_source_rgb (cr, 1, 1, 1);
   else
-    set_source_rgba_scaled (cr, &style->foreground, count > 0 ? 0.9 : 0.4);
+    studio_drawing_set_color (cr, &style->foreground, count > 0 ? 0.9 : 0.4);
   cairo_move_to (cr, x + (size - text_width) / 2.0, y + (size - text_height) / 2.0);
   pango_cairo_show_layout (cr, count_layout);
 }
@@ -146,14 +93,14 @@ draw_axis_titles (cairo_t                          *cr,
   double span = geometry->cell_size * geometry->n_classes;
   int width, height;
 
-  set_source_rgba_scaled (cr, &style->foreground, 0.7);
+  studio_drawing_set_color (cr, &style->foreground, 0.7);
   /* Translators: the axis title over the columns of the confusion matrix. */
-  measure_text (layout, _("Predicted"), &width, &height);
+  studio_drawing_measure_text (layout, _("Predicted"), &width, &height);
   cairo_move_to (cr, geometry->left + (span - width) / 2.0, 0);
   pango_cairo_show_layout (cr, layout);
 
   /* Translators: the axis title beside the rows of the confusion matrix. */
-  measure_text (layout, _("True"), &width, &height);
+  studio_drawing_measure_text (layout, _("True"), &width, &height);
   cairo_save (cr);
   cairo_translate (cr, 0, geometry->top + (span + width) / 2.0);
   cairo_rotate (cr, -G_PI / 2);
@@ -173,7 +120,7 @@ draw_class_names (cairo_t                             *cr,
 {
   double size = geometry->cell_size;
 
-  set_source_rgba_scaled (cr, &style->foreground, 0.85);
+  studio_drawing_set_color (cr, &style->foreground, 0.85);
   for (guint i = 0; i < geometry->n_classes; i++)
     {
       double center = size * (i + 0.5);
@@ -232,9 +179,10 @@ studio_confusion_matrix_draw (cairo_t                          *cr,
   if (n_classes == 0 || width < 80 || height < 80)
     return;
 
-  name_layout = create_layout (cr, style, 0.9);
-  measure_text (name_layout, "Mg", &unused, &line_height);
-  name_width = MIN (widest_name_width (name_layout, class_names, n_classes), MAX_NAME_WIDTH);
+  name_layout = studio_drawing_create_layout (cr, style->font, 0.9);
+  studio_drawing_measure_text (name_layout, "Mg", &unused, &line_height);
+  name_width = MIN (studio_drawing_widest_text (name_layout, class_names, n_classes),
+                    MAX_NAME_WIDTH);
 
   /* First guess the cell size with upright names, then tilt them if they do not fit. */
   cells.left = line_height + GAP + name_width + GAP;
@@ -249,7 +197,7 @@ studio_confusion_matrix_draw (cairo_t                          *cr,
   if (cells.cell_size < 4)
     return;
 
-  count_layout = create_layout (cr, style, cells.cell_size < 36 ? 0.75 : 0.9);
+  count_layout = studio_drawing_create_layout (cr, style->font, cells.cell_size < 36 ? 0.75 : 0.9);
   for (guint row = 0; row < n_classes; row++)
     {
       gsize row_total = 0;
@@ -269,7 +217,7 @@ studio_confusion_matrix_draw (cairo_t                          *cr,
   if (selected_row >= 0 && selected_column >= 0
       && (guint) selected_row < n_classes && (guint) selected_column < n_classes)
     {
-      set_source_rgba_scaled (cr, &style->foreground, 1.0);
+      studio_drawing_set_color (cr, &style->foreground, 1.0);
       cairo_set_line_width (cr, 2.0);
       cairo_rectangle (cr, cells.left + selected_column * cells.cell_size + 1,
                        cells.top + selected_row * cells.cell_size + 1,
@@ -320,10 +268,8 @@ studio_confusion_matrix_snapshot (GtkWidget   *widget,
     return;
 
   gtk_style_context_get_color (style_context, &style.foreground);
-  if (!gtk_style_context_lookup_color (style_context, "theme_selected_bg_color", &style.correct))
-    gdk_rgba_parse (&style.correct, "#3584e4");
-  if (!gtk_style_context_lookup_color (style_context, "error_color", &style.mistake))
-    gdk_rgba_parse (&style.mistake, "#e01b24");
+  studio_drawing_theme_color (widget, "theme_selected_bg_color", "#3584e4", &style.correct);
+  studio_drawing_theme_color (widget, "error_color", "#e01b24", &style.mistake);
   style.correct.alpha = style.mistake.alpha = 1.0;
   style.font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
 

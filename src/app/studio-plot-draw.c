@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <pango/pangocairo.h>
 
+#include "studio-drawing.h"
 #include "studio-plot.h"
 
 #define MARGIN_LEFT 62.0
@@ -61,14 +62,6 @@ to_y (const Frame *frame,
     value = log10 (MAX (value, 1e-30));
   fraction = (value - frame->y_min) / (frame->y_max - frame->y_min);
   return frame->top + frame->height * (1 - fraction);
-}
-
-static void
-set_color (cairo_t       *cr,
-           const GdkRGBA *color,
-           double         alpha)
-{
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
 }
 
 /* A text label; `align_x` and `align_y` 0 = left/top, 0.5 = centre, 1 = right/bottom. */
@@ -263,11 +256,11 @@ draw_axes (cairo_t               *cr,
                                                   / (frame->y_max - frame->y_min))
                                          : to_y (frame, value)) + 0.5;
 
-      set_color (cr, &style->foreground, 0.12);
+      studio_drawing_set_color (cr, &style->foreground, 0.12);
       cairo_move_to (cr, frame->left, y);
       cairo_line_to (cr, frame->left + frame->width, y);
       cairo_stroke (cr);
-      set_color (cr, &style->foreground, 0.8);
+      studio_drawing_set_color (cr, &style->foreground, 0.8);
       format_tick (label, sizeof label, value, step, frame->log_scale);
       draw_text (cr, label, frame->left - 6, y, 1, 0.5);
     }
@@ -275,18 +268,18 @@ draw_axes (cairo_t               *cr,
     {
       double x = round (to_x (frame, epoch)) + 0.5;
 
-      set_color (cr, &style->foreground, 0.08);
+      studio_drawing_set_color (cr, &style->foreground, 0.08);
       cairo_move_to (cr, x, frame->top);
       cairo_line_to (cr, x, frame->top + frame->height);
       cairo_stroke (cr);
       if (epoch_labels)
         {
-          set_color (cr, &style->foreground, 0.8);
+          studio_drawing_set_color (cr, &style->foreground, 0.8);
           g_snprintf (label, sizeof label, "%.0f", epoch);
           draw_text (cr, label, x, frame->top + frame->height + 4, 0.5, 0);
         }
     }
-  set_color (cr, &style->foreground, 0.6);
+  studio_drawing_set_color (cr, &style->foreground, 0.6);
   cairo_rectangle (cr, round (frame->left) + 0.5, round (frame->top) + 0.5,
                    round (frame->width), round (frame->height));
   cairo_stroke (cr);
@@ -350,7 +343,7 @@ draw_batch_curve (cairo_t       *cr,
       column.last = y;
     }
   flush_column (cr, &column, &pen_down);
-  set_color (cr, color, 0.45);
+  studio_drawing_set_color (cr, color, 0.45);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);
 }
@@ -366,7 +359,7 @@ draw_epoch_curve (cairo_t              *cr,
 {
   gboolean pen_down = FALSE;
 
-  set_color (cr, color, 1);
+  studio_drawing_set_color (cr, color, 1);
   cairo_set_line_width (cr, 2);
   for (guint i = 0; i < data->n_epochs; i++)
     {
@@ -414,7 +407,7 @@ draw_vertical_marker (cairo_t       *cr,
 {
   double x = round (to_x (frame, epoch_x)) + 0.5;
 
-  set_color (cr, color, 1);
+  studio_drawing_set_color (cr, color, 1);
   cairo_set_line_width (cr, 1);
   cairo_set_dash (cr, dashes, n_dashes, 0);
   cairo_move_to (cr, x, frame->top);
@@ -442,7 +435,7 @@ draw_markers (cairo_t               *cr,
                               dashed, 2);
         if (panel == PANEL_LR)
           {
-            set_color (cr, &style->learning_rate, 1);
+            studio_drawing_set_color (cr, &style->learning_rate, 1);
             /* Translators: a marker on the learning-rate plot: ReduceLROnPlateau acted. */
             draw_text (cr, _("lr ↓"), to_x (frame, data->epochs[i].epoch + 1) + 3,
                        frame->top + 2, 0, 0);
@@ -458,7 +451,7 @@ draw_markers (cairo_t               *cr,
           /* A ring around the best epoch's validation value. */
           double value = epoch_value (best, panel, best->has_validation);
 
-          set_color (cr, &style->best, 1);
+          studio_drawing_set_color (cr, &style->best, 1);
           cairo_set_line_width (cr, 2);
           cairo_new_sub_path (cr);
           cairo_arc (cr, to_x (frame, best->epoch + 1), to_y (frame, value), 6.5, 0, 2 * G_PI);
@@ -466,7 +459,7 @@ draw_markers (cairo_t               *cr,
         }
       if (panel == PANEL_LOSS)
         {
-          set_color (cr, &style->best, 1);
+          studio_drawing_set_color (cr, &style->best, 1);
           /* Translators: a marker on the loss plot: the best epoch so far. */
           draw_text (cr, _("best"), to_x (frame, data->best_epoch + 1) + 3,
                      frame->top + frame->height - 2, 0, 1);
@@ -477,7 +470,7 @@ draw_markers (cairo_t               *cr,
       draw_vertical_marker (cr, frame, data->stopped_epoch + 1, &style->stopped, NULL, 0);
       if (panel == PANEL_LOSS)
         {
-          set_color (cr, &style->stopped, 1);
+          studio_drawing_set_color (cr, &style->stopped, 1);
           /* Translators: a marker on the loss plot: EarlyStopping ended training here. */
           draw_text (cr, _("early stop"), to_x (frame, data->stopped_epoch + 1) - 3,
                      frame->top + 2, 1, 0);
@@ -499,17 +492,17 @@ draw_legend (cairo_t               *cr,
   const char *names[2] = { validation_name, train_name };
   const GdkRGBA *colors[2] = { &style->validation, train_color };
 
-  set_color (cr, &style->foreground, 1);
+  studio_drawing_set_color (cr, &style->foreground, 1);
   draw_text (cr, title, frame->left, y, 0, 0.5);
   for (int i = 0; i < 2; i++)
     {
       if (names[i] == NULL)
         continue;
       x -= text_width (cr, names[i]);
-      set_color (cr, &style->foreground, 0.85);
+      studio_drawing_set_color (cr, &style->foreground, 0.85);
       draw_text (cr, names[i], x, y, 0, 0.5);
       x -= 22;
-      set_color (cr, colors[i], 1);
+      studio_drawing_set_color (cr, colors[i], 1);
       cairo_set_line_width (cr, 2);
       cairo_move_to (cr, x, y);
       cairo_line_to (cr, x + 16, y);
@@ -583,7 +576,7 @@ draw_read_out (cairo_t               *cr,
   if (logs == NULL)
     return;
   x = round (to_x (&frames[0], logs->epoch + 1)) + 0.5;
-  set_color (cr, &style->foreground, 0.5);
+  studio_drawing_set_color (cr, &style->foreground, 0.5);
   cairo_set_line_width (cr, 1);
   cairo_move_to (cr, x, frames[0].top);
   cairo_line_to (cr, x, frames[PANEL_LR].top + frames[PANEL_LR].height);
@@ -605,12 +598,12 @@ draw_read_out (cairo_t               *cr,
   pango_layout_get_pixel_size (layout, &box_width, &box_height);
   box_x = x + 8 + box_width + 12 < frames[0].left + frames[0].width ? x + 8
                                                                     : x - 8 - box_width - 12;
-  set_color (cr, &style->background, 0.92);
+  studio_drawing_set_color (cr, &style->background, 0.92);
   cairo_rectangle (cr, box_x, frames[0].top + 6, box_width + 12, box_height + 8);
   cairo_fill_preserve (cr);
-  set_color (cr, &style->foreground, 0.4);
+  studio_drawing_set_color (cr, &style->foreground, 0.4);
   cairo_stroke (cr);
-  set_color (cr, &style->foreground, 1);
+  studio_drawing_set_color (cr, &style->foreground, 1);
   cairo_move_to (cr, box_x + 6, frames[0].top + 10);
   pango_cairo_show_layout (cr, layout);
   pango_font_description_free (font);
@@ -641,7 +634,7 @@ draw_panel (cairo_t               *cr,
   draw_axes (cr, frame, style, panel == PANEL_LR);
   if (data->n_epochs == 0 && data->n_batch_points == 0)
     {
-      set_color (cr, &style->foreground, 1);
+      studio_drawing_set_color (cr, &style->foreground, 1);
       draw_text (cr, titles[panel], frame->left, frame->top - PANEL_TOP / 2, 0, 0.5);
       return;
     }
@@ -673,7 +666,7 @@ studio_plot_draw (cairo_t               *cr,
   cairo_save (cr);
   if (style->fill_background)
     {
-      set_color (cr, &style->background, 1);
+      studio_drawing_set_color (cr, &style->background, 1);
       cairo_paint (cr);
     }
   layout_frames (width, height, data, frames);
@@ -685,7 +678,7 @@ studio_plot_draw (cairo_t               *cr,
       set_y_range (&frames[panel], data, panel, smoothed);
       draw_panel (cr, &frames[panel], panel, data, style, smoothed);
     }
-  set_color (cr, &style->foreground, 0.8);
+  studio_drawing_set_color (cr, &style->foreground, 0.8);
   /* Translators: the title of the plots' horizontal axis. */
   draw_text (cr, _("Epoch"), frames[0].left + frames[0].width / 2, height - 2, 0.5, 1);
   if (data->hover_epoch >= 0)

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "studio-drawing.h"
 #include "studio-export.h"
 #include "studio-prediction-bars.h"
 
@@ -21,32 +22,6 @@ struct _StudioPredictionBars
 };
 
 G_DEFINE_FINAL_TYPE (StudioPredictionBars, studio_prediction_bars, GTK_TYPE_WIDGET)
-
-static void
-set_source_rgba_scaled (cairo_t       *cr,
-                        const GdkRGBA *color,
-                        double         alpha_scale)
-{
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha_scale);
-}
-
-static int
-widest_text_width (PangoLayout        *layout,
-                   const char * const *texts,
-                   guint               n_texts)
-{
-  int widest = 0;
-
-  for (guint i = 0; i < n_texts; i++)
-    {
-      int width, height;
-
-      pango_layout_set_text (layout, texts[i], -1);
-      pango_layout_get_pixel_size (layout, &width, &height);
-      widest = MAX (widest, width);
-    }
-  return widest;
-}
 
 static const GdkRGBA *
 bar_color (const StudioPredictionBarsStyle *style,
@@ -77,7 +52,6 @@ studio_prediction_bars_draw (cairo_t                         *cr,
                              gint32                           true_label)
 {
   g_autoptr(PangoLayout) layout = NULL;
-  PangoFontDescription *font;
   double name_width, value_width, bar_left, bar_span, row_height;
   guint predicted;
   int value_text_width, unused;
@@ -88,14 +62,10 @@ studio_prediction_bars_draw (cairo_t                         *cr,
   if (n_classes == 0 || width < 80 || height < 10)
     return;
 
-  layout = pango_cairo_create_layout (cr);
-  font = style->font != NULL ? pango_font_description_copy (style->font)
-                             : pango_font_description_from_string ("Sans 10");
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
+  layout = studio_drawing_create_layout (cr, style->font, 1.0);
 
   predicted = studio_argmax (probabilities, n_classes);
-  name_width = MIN (widest_text_width (layout, class_names, n_classes), MAX_NAME_WIDTH);
+  name_width = MIN (studio_drawing_widest_text (layout, class_names, n_classes), MAX_NAME_WIDTH);
   pango_layout_set_text (layout, "100.0%", -1);
   pango_layout_get_pixel_size (layout, &value_text_width, &unused);
   value_width = value_text_width;
@@ -120,16 +90,16 @@ studio_prediction_bars_draw (cairo_t                         *cr,
       pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
       pango_layout_set_text (layout, class_names[c], -1);
       pango_layout_get_pixel_size (layout, &text_width, &text_height);
-      set_source_rgba_scaled (cr, &style->foreground, c == predicted ? 1.0 : 0.8);
+      studio_drawing_set_color (cr, &style->foreground, c == predicted ? 1.0 : 0.8);
       cairo_move_to (cr, 0, top + (row_height - text_height) / 2.0);
       pango_cairo_show_layout (cr, layout);
 
       /* The track shows where 100% is, so small values read as small. */
-      set_source_rgba_scaled (cr, &style->foreground, 0.08);
+      studio_drawing_set_color (cr, &style->foreground, 0.08);
       cairo_rectangle (cr, bar_left, top + (row_height - thickness) / 2.0, bar_span, thickness);
       cairo_fill (cr);
       color = bar_color (style, c, predicted, true_label, &alpha);
-      set_source_rgba_scaled (cr, color, alpha);
+      studio_drawing_set_color (cr, color, alpha);
       cairo_rectangle (cr, bar_left, top + (row_height - thickness) / 2.0,
                        MAX (value * bar_span, value > 0 ? 1.0 : 0.0), thickness);
       cairo_fill (cr);
@@ -137,21 +107,10 @@ studio_prediction_bars_draw (cairo_t                         *cr,
       pango_layout_set_width (layout, -1);
       pango_layout_set_text (layout, value_text, -1);
       pango_layout_get_pixel_size (layout, &text_width, &text_height);
-      set_source_rgba_scaled (cr, &style->foreground, c == predicted ? 1.0 : 0.75);
+      studio_drawing_set_color (cr, &style->foreground, c == predicted ? 1.0 : 0.75);
       cairo_move_to (cr, width - text_width, top + (row_height - text_height) / 2.0);
       pango_cairo_show_layout (cr, layout);
     }
-}
-
-static gboolean
-lookup_color (GtkStyleContext *style_context,
-              const char      *name,
-              const char      *fallback,
-              GdkRGBA         *color)
-{
-  if (!gtk_style_context_lookup_color (style_context, name, color))
-    return gdk_rgba_parse (color, fallback);
-  return TRUE;
 }
 
 static void
@@ -169,9 +128,9 @@ studio_prediction_bars_snapshot (GtkWidget   *widget,
     return;
 
   gtk_style_context_get_color (style_context, &style.foreground);
-  lookup_color (style_context, "theme_selected_bg_color", "#3584e4", &style.predicted);
-  lookup_color (style_context, "error_color", "#e01b24", &style.mistake);
-  lookup_color (style_context, "success_color", "#2ec27e", &style.truth);
+  studio_drawing_theme_color (widget, "theme_selected_bg_color", "#3584e4", &style.predicted);
+  studio_drawing_theme_color (widget, "error_color", "#e01b24", &style.mistake);
+  studio_drawing_theme_color (widget, "success_color", "#2ec27e", &style.truth);
   style.font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));

@@ -100,6 +100,16 @@ struct _StudioSession
   StudioSessionRun *run;
 };
 
+/* studio-session.c */
+void     studio_session_notify_model_changed   (StudioSession  *self);
+
+/* studio-session-model.c */
+void     studio_session_forget_run             (StudioSession  *self);
+/* Keeps the callbacks' state when a run continues with the same settings. */
+void     studio_session_prepare_callback_state (StudioSession  *self);
+gboolean studio_session_prepare_optimizer      (StudioSession  *self,
+                                                GError        **error);
+
 /* studio-session-worker.c */
 void     studio_session_snapshot_init  (StudioSessionSnapshot *snapshot);
 void     studio_session_snapshot_clear (StudioSessionSnapshot *snapshot);

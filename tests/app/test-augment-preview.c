@@ -11,7 +11,7 @@
 #include "studio-data-page.h"
 #include "studio-dataset-loader.h"
 #include "studio-training.h"
-#include "test-display.h"
+#include "test-app.h"
 
 #define N_TILES      STUDIO_AUGMENT_PREVIEW_N_TILES
 #define IMAGE_SIZE   160
@@ -21,35 +21,6 @@ static char *folder;
 static StudioDataPage *page;
 static GtkWidget *window;
 static StudioLoadResult *loaded;
-
-static gboolean
-keep_waking (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            double    seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint tick = g_timeout_add (10, keep_waking, NULL);
-  gboolean held;
-
-  while (!(held = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return held;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
 
 static gboolean
 is_idle (gpointer preview)
@@ -67,7 +38,7 @@ preview (void)
 static void
 wait_for_grid (void)
 {
-  g_assert_true (wait_until (is_idle, preview (), WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_idle, preview (), WAIT_SECONDS));
   g_assert_cmpuint (studio_augment_preview_get_n_rendered (preview ()), >, 0);
 }
 
@@ -303,68 +274,33 @@ test_rescale_text (void)
   g_assert_false (studio_parse_rescale ("abc", &rescale));
 }
 
-static GdkTexture *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget),
-                          gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (renderer, node,
-                                      &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
-                                                           gtk_widget_get_height (widget)));
-}
-
-static void
-save_png (const char *filename)
-{
-  g_autoptr(GdkTexture) texture = render_widget (window);
-  const char *build_dir = g_getenv ("TEST_BUILD_DIR");
-  g_autofree char *app_folder = g_build_filename (build_dir != NULL ? build_dir : ".", "app",
-                                                  NULL);
-  g_autofree char *path = g_build_filename (app_folder, filename, NULL);
-
-  g_mkdir_with_parents (app_folder, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Data page rendered to %s", path);
-}
-
 static void
 test_render_png (void)
 {
   studio_augment_preview_set_augment_enabled (preview (), TRUE);
   studio_augment_preview_set_seed (preview (), 42);
   wait_for_grid ();
-  wait_until (never, NULL, 0.4);
-  save_png ("data-augment.png");
+  test_wait_until (test_never, NULL, 0.4);
+  test_save_widget_png (window, "data-augment.png");
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
-  wait_until (never, NULL, 0.4);
-  save_png ("data-augment-dark.png");
+  test_wait_until (test_never, NULL, 0.4);
+  test_save_widget_png (window, "data-augment-dark.png");
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
   studio_data_page_set_view (page, "overview");
-  wait_until (never, NULL, 0.4);
-  save_png ("data-folder.png");
+  test_wait_until (test_never, NULL, 0.4);
+  test_save_widget_png (window, "data-folder.png");
   studio_data_page_set_view (page, "augmentation");
 }
 
 static void
 set_up_page (void)
 {
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   StudioLoadOptions options;
   g_autoptr(GError) error = NULL;
 
   window = gtk_window_new ();
   page = STUDIO_DATA_PAGE (studio_data_page_new ());
-  gtk_css_provider_load_from_resource (css, "/io/github/convstudio/ConvStudio/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  test_load_style ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   gtk_window_present (GTK_WINDOW (window));

@@ -10,7 +10,7 @@
 #include "studio-dataset-loader.h"
 #include "studio-sample-list.h"
 #include "studio-split.h"
-#include "test-display.h"
+#include "test-app.h"
 
 #define N_CATS      12
 #define N_DOGS      13
@@ -22,21 +22,9 @@
 static char *folder;
 
 static gboolean
-keep_waking (gpointer data)
+flag_is_set (gpointer flag)
 {
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-iterate_until (gboolean *done,
-               double    seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint tick = g_timeout_add (10, keep_waking, NULL);
-
-  while (!*done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
+  return *(gboolean *) flag;
 }
 
 /* A photo-like picture: a diagonal gradient whose colour tells cats from dogs. */
@@ -168,12 +156,8 @@ create_window (StudioDataPage **page_out)
 {
   GtkWidget *window = gtk_window_new ();
   GtkWidget *page = studio_data_page_new ();
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
-  gtk_css_provider_load_from_resource (css, "/io/github/convstudio/ConvStudio/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  test_load_style ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
@@ -265,7 +249,7 @@ test_kaggle_folder (void)
   g_assert_cmpstr (studio_data_page_get_state (page), ==, "loading");
   poll = g_timeout_add (20, show_progress, &run);
   studio_load_dataset_async (folder, &options, &run.progress, NULL, on_loaded, &run);
-  iterate_until (&run.done, WAIT_SECONDS);
+  test_wait_until (flag_is_set, &run.done, WAIT_SECONDS);
   g_source_remove (poll);
   g_assert_true (run.done);
   g_assert_no_error (run.error);

@@ -3,14 +3,12 @@
 
 #include "config.h"
 
-#include <stdio.h>
-
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "studio-layers-view.h"
 #include "studio-model-json.h"
-#include "test-display.h"
+#include "test-app.h"
 
 #define WAIT_SECONDS  20
 #define SHIRT         6      /* Fashion-MNIST's label for "Shirt" */
@@ -22,41 +20,6 @@ typedef struct
   StudioDataset    *dataset;
   gsize             shirt;   /* index of the first shirt of the test split */
 } Fixture;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-keep_waking (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            double    seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint tick = g_timeout_add (10, keep_waking, NULL);
-  gboolean held;
-
-  while (!(held = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return held;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
 
 static gboolean
 is_shown (gpointer view)
@@ -100,7 +63,7 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_set_default_size (fixture->window, 1100, 800);
   gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->view));
   gtk_window_present (fixture->window);
-  g_assert_true (wait_until (is_mapped, fixture->view, WAIT_SECONDS));
+  g_assert_true (test_wait_until (test_is_mapped, fixture->view, WAIT_SECONDS));
 }
 
 static void
@@ -109,7 +72,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   gtk_window_destroy (fixture->window);
   g_clear_object (&fixture->dataset);
-  wait_until (never, NULL, 0.05);
+  test_wait_until (test_never, NULL, 0.05);
 }
 
 static void
@@ -118,7 +81,7 @@ show_shirt (Fixture *fixture)
   studio_layers_view_set_model (fixture->view, load_seed_model (), 1.0 / 255);
   studio_layers_view_set_image (fixture->view, fixture->dataset, STUDIO_SPLIT_TEST,
                                 fixture->shirt);
-  g_assert_true (wait_until (is_shown, fixture->view, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_shown, fixture->view, WAIT_SECONDS));
 }
 
 static void
@@ -174,7 +137,7 @@ test_tiles_per_layer (Fixture       *fixture,
           g_assert_cmpuint (studio_filter_grid_get_n_kernels (filters), ==, spec->filters);
           g_assert_cmpuint (studio_filter_grid_get_n_input_channels (filters), ==,
                             layer == 0 ? 1 : cnn_model_layer_spec (model, layer - 4)->filters);
-          /* ReLU's output never goes negative; the feature map before it does. */
+          /* ReLU's output test_never goes negative; the feature map before it does. */
           g_assert_true (studio_channel_grid_get_diverging (before));
           g_assert_false (studio_channel_grid_get_diverging (output));
         }
@@ -254,7 +217,7 @@ test_newest_request_wins (Fixture       *fixture,
   studio_layers_view_set_image (fixture->view, fixture->dataset, STUDIO_SPLIT_TEST, 0);
   studio_layers_view_set_image (fixture->view, fixture->dataset, STUDIO_SPLIT_TEST, 1);
   studio_layers_view_set_model (fixture->view, load_seed_model (), 1.0 / 255);
-  g_assert_true (wait_until (is_shown, fixture->view, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_shown, fixture->view, WAIT_SECONDS));
   g_assert_cmpuint (studio_layers_view_get_image_index (fixture->view), ==, 1);
   g_assert_cmpuint (studio_layers_view_get_n_shown (fixture->view), ==, shown + 1);
 
@@ -266,31 +229,7 @@ test_newest_request_wins (Fixture       *fixture,
                    STUDIO_COLOR_SCALE_SHARED);
   g_assert_cmpint (studio_channel_grid_tile_at (activation, 1, 30), ==, 0);
   studio_channel_grid_enlarge_tile (activation, 0);
-  wait_until (never, NULL, 0.1);
-}
-
-static void
-save_png (GtkWidget  *widget,
-          const char *filename)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  const char *build_dir = g_getenv ("TEST_BUILD_DIR");
-  g_autofree char *folder = g_build_filename (build_dir != NULL ? build_dir : ".", "app", NULL);
-  g_autofree char *path = g_build_filename (folder, filename, NULL);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (folder, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Layers view rendered to %s", path);
+  test_wait_until (test_never, NULL, 0.1);
 }
 
 static void
@@ -298,26 +237,18 @@ test_render (Fixture       *fixture,
              gconstpointer  data)
 {
   show_shirt (fixture);
-  wait_until (never, NULL, 0.3);
-  save_png (GTK_WIDGET (fixture->view), "layers-view.png");
+  test_wait_until (test_never, NULL, 0.3);
+  test_save_widget_png (GTK_WIDGET (fixture->view), "layers-view.png");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_auto(GStrv) system_data_dirs = NULL;
-
   /* The assertions compare English text. */
   g_setenv ("LANGUAGE", "C", TRUE);
-  system_data_dirs = test_get_system_data_dirs ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  test_use_system_data_dirs ((const char * const *) system_data_dirs);
+  if (!test_app_init (&argc, &argv))
+    return 0;
 
 #define ADD_TEST(path, function) \
   g_test_add ("/app/layers-view/" path, Fixture, NULL, fixture_set_up, function, \

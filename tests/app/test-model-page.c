@@ -11,7 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "studio-model-page.h"
-#include "test-display.h"
+#include "test-app.h"
 
 #define WAIT_SECONDS 30
 
@@ -25,53 +25,12 @@ enum {
   FASHION_N_LAYERS = 17,
 };
 
-typedef gboolean (*Condition) (gpointer data);
-
 typedef struct
 {
   GtkWindow       *window;
   StudioModelPage *page;
   guint            n_changes;  /* "architecture-changed" emissions */
 } Fixture;
-
-static gboolean
-keep_waking (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            double    seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint tick = g_timeout_add (10, keep_waking, NULL);
-  gboolean held;
-
-  while (!(held = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return held;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-settle (double seconds)
-{
-  wait_until (never, NULL, seconds);
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
 
 static gboolean
 is_idle (gpointer page)
@@ -83,7 +42,7 @@ is_idle (gpointer page)
 static void
 wait_checked (StudioModelPage *page)
 {
-  g_assert_true (wait_until (is_idle, page, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_idle, page, WAIT_SECONDS));
 }
 
 static void
@@ -105,7 +64,7 @@ fixture_set_up (Fixture       *fixture,
   g_signal_connect (fixture->page, "architecture-changed",
                     G_CALLBACK (on_architecture_changed), fixture);
   gtk_window_present (fixture->window);
-  g_assert_true (wait_until (is_mapped, fixture->page, WAIT_SECONDS));
+  g_assert_true (test_wait_until (test_is_mapped, fixture->page, WAIT_SECONDS));
 }
 
 static void
@@ -113,7 +72,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (fixture->window);
-  settle (0.05);
+  test_settle (0.05);
 }
 
 static StudioArchitecture *
@@ -266,7 +225,7 @@ test_fashion_mnist_summary (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "model.copy-summary", NULL));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (page)), NULL,
                                  on_clipboard_text, &copied);
-  g_assert_true (wait_until (is_set, &copied, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_set, &copied, WAIT_SECONDS));
   g_assert_cmpstr (copied, ==, engine_text);
   free (engine_text);
   cnn_model_free (model);
@@ -535,7 +494,7 @@ test_dogs_vs_cats_responsive (Fixture       *fixture,
   wait_checked (page);
   assert_totals (page, "12,942,786", "12,941,314", "1,472");
 
-  settle (0.1);
+  test_settle (0.1);
   gap.last = g_get_monotonic_time ();
   gap_source = g_timeout_add (5, measure_gap, &gap);
   start = g_get_monotonic_time ();
@@ -551,39 +510,18 @@ test_dogs_vs_cats_responsive (Fixture       *fixture,
   g_assert_cmpint (gap.worst, <, 100 * 1000);
 }
 
-static GdkTexture *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
-
 static double
 save_png (GtkWidget  *widget,
           const char *filename)
 {
-  g_autoptr(GdkTexture) texture = render_widget (widget);
-  const char *build_dir = g_getenv ("TEST_BUILD_DIR");
-  g_autofree char *folder = g_build_filename (build_dir != NULL ? build_dir : ".", "app", NULL);
-  g_autofree char *path = g_build_filename (folder, filename, NULL);
+  g_autoptr(GdkTexture) texture = test_render_widget (widget);
   int width = gdk_texture_get_width (texture);
   int height = gdk_texture_get_height (texture);
   gsize stride = (gsize) width * 4;
   g_autofree guint8 *pixels = g_malloc (stride * height);
   double sum = 0;
 
-  g_mkdir_with_parents (folder, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Model page rendered to %s", path);
+  test_save_texture_png (texture, filename);
   gdk_texture_download (texture, pixels, stride);
   for (gsize i = 0; i < stride * height; i += 4)
     sum += (pixels[i] + pixels[i + 1] + pixels[i + 2]) / 3.0;
@@ -595,7 +533,7 @@ set_prefer_dark (gboolean prefer_dark)
 {
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", prefer_dark,
                 NULL);
-  settle (0.3);
+  test_settle (0.3);
 }
 
 static void
@@ -605,11 +543,11 @@ test_render (Fixture       *fixture,
   GtkWidget *page = GTK_WIDGET (fixture->page);
   double light, dark;
 
-  settle (0.3);
+  test_settle (0.3);
   save_png (page, "model-page-empty.png");
   show_fashion_mnist (fixture);
   studio_model_page_select_layer (fixture->page, FASHION_CONV2D_1);
-  settle (0.5);
+  test_settle (0.5);
   light = save_png (page, "model-page.png");
   set_prefer_dark (TRUE);
   dark = save_png (page, "model-page-dark.png");
@@ -620,7 +558,7 @@ test_render (Fixture       *fixture,
   studio_model_page_set_layer_field (fixture->page, FASHION_CONV2D_1,
                                      STUDIO_LAYER_FIELD_KERNEL_HEIGHT, 30);
   wait_checked (fixture->page);
-  settle (0.3);
+  test_settle (0.3);
   save_png (page, "model-page-error.png");
 }
 
@@ -628,18 +566,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_auto(GStrv) system_data_dirs = NULL;
-
   /* The assertions compare English text. */
   g_setenv ("LANGUAGE", "C", TRUE);
-  system_data_dirs = test_get_system_data_dirs ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  test_use_system_data_dirs ((const char * const *) system_data_dirs);
+  if (!test_app_init (&argc, &argv))
+    return 0;
 
 #define ADD_TEST(path, function) \
   g_test_add ("/app/model-page/" path, Fixture, NULL, fixture_set_up, function, \

@@ -12,7 +12,7 @@
 
 #include "studio-prediction-cell.h"
 #include "studio-predictions-page.h"
-#include "test-display.h"
+#include "test-app.h"
 
 #define WAIT_SECONDS 30
 #define SIDE         8
@@ -35,23 +35,6 @@ static const float probabilities[] = {
   0.25f, 0.20f, 0.55f,
 };
 #define N_ROWS 9
-
-static gboolean
-keep_waking (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-settle (double seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint tick = g_timeout_add (10, keep_waking, NULL);
-
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-}
 
 static StudioDataset *
 create_dataset (gsize         n,
@@ -98,7 +81,7 @@ show_page (GtkWidget *page,
   while (!gtk_widget_get_mapped (page) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (gtk_widget_get_mapped (page));
-  settle (0.2);
+  test_settle (0.2);
   return window;
 }
 
@@ -110,38 +93,6 @@ assert_shown_rows (StudioPredictionsPage *page,
   g_assert_cmpuint (studio_predictions_page_get_n_shown (page), ==, n_expected);
   for (guint i = 0; i < n_expected; i++)
     g_assert_cmpuint (studio_predictions_page_get_shown_row (page, i), ==, expected[i]);
-}
-
-static char *
-output_path (const char *filename)
-{
-  const char *build_dir = g_getenv ("TEST_BUILD_DIR");
-  g_autofree char *folder = g_build_filename (build_dir != NULL ? build_dir : ".", "app", NULL);
-
-  g_mkdir_with_parents (folder, 0755);
-  return g_build_filename (folder, filename, NULL);
-}
-
-static void
-save_png (GtkWidget  *widget,
-          const char *filename)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = output_path (filename);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Page rendered to %s", path);
 }
 
 static void
@@ -180,7 +131,7 @@ test_empty (void)
   GtkWidget *page = studio_predictions_page_new ();
   GtkWindow *window = show_page (page, 900, 600);
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = output_path ("never-written.csv");
+  g_autofree char *path = test_output_path ("never-written.csv");
 
   g_assert_cmpstr (studio_predictions_page_get_state (STUDIO_PREDICTIONS_PAGE (page)), ==,
                    "empty");
@@ -193,8 +144,8 @@ test_empty (void)
   studio_predictions_page_set_progress (STUDIO_PREDICTIONS_PAGE (page), 0.4,
                                         "Predicting 4,000 of 10,000 images");
   g_assert_true (studio_predictions_page_get_busy (STUDIO_PREDICTIONS_PAGE (page)));
-  settle (0.4);
-  save_png (GTK_WIDGET (window), "predictions-page-busy.png");
+  test_settle (0.4);
+  test_save_widget_png (GTK_WIDGET (window), "predictions-page-busy.png");
   studio_predictions_page_set_busy (STUDIO_PREDICTIONS_PAGE (page), FALSE);
   gtk_window_destroy (window);
 }
@@ -223,7 +174,7 @@ test_filters_and_sorting (void)
 
   studio_predictions_page_set_results (page, dataset, STUDIO_SPLIT_TEST, NULL, N_ROWS,
                                        probabilities, class_names, 3);
-  settle (0.2);
+  test_settle (0.2);
   g_assert_cmpstr (studio_predictions_page_get_state (page), ==, "results");
   g_assert_true (studio_predictions_page_has_labels (page));
   assert_shown_rows (page, all, N_ROWS);
@@ -277,8 +228,8 @@ test_filters_and_sorting (void)
   g_assert_cmpint (studio_predictions_page_get_selected_row (page), ==, 2);
   g_signal_emit_by_name (find_grid_view (GTK_WIDGET (page)), "activate", 0);
   g_assert_cmpstr (studio_predictions_page_get_side_view (page), ==, "image");
-  settle (0.2);
-  save_png (GTK_WIDGET (window), "predictions-page.png");
+  test_settle (0.2);
+  test_save_widget_png (GTK_WIDGET (window), "predictions-page.png");
   gtk_window_destroy (window);
 }
 
@@ -333,8 +284,8 @@ test_export (void)
   g_autoptr(StudioDataset) dataset = create_dataset (N_ROWS, labels, TRUE);
   StudioPredictionsPage *page = STUDIO_PREDICTIONS_PAGE (studio_predictions_page_new ());
   GtkWindow *window = show_page (GTK_WIDGET (page), 900, 600);
-  g_autofree char *detailed_path = output_path ("predictions-detailed.csv");
-  g_autofree char *kaggle_path = output_path ("predictions-kaggle.csv");
+  g_autofree char *detailed_path = test_output_path ("predictions-detailed.csv");
+  g_autofree char *kaggle_path = test_output_path ("predictions-kaggle.csv");
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) detailed = NULL;
   g_auto(GStrv) kaggle = NULL;
@@ -367,7 +318,7 @@ test_export (void)
 
   /* A folder that does not exist: an error, no file. */
   {
-    g_autofree char *bad = output_path ("no-such-folder/x.csv");
+    g_autofree char *bad = test_output_path ("no-such-folder/x.csv");
 
     g_assert_false (studio_predictions_page_export_csv (page, bad, FALSE, &error));
     g_assert_nonnull (error);
@@ -384,7 +335,7 @@ test_unlabelled (void)
   g_autoptr(StudioDataset) dataset = create_dataset (N_ROWS, NULL, FALSE);
   StudioPredictionsPage *page = STUDIO_PREDICTIONS_PAGE (studio_predictions_page_new ());
   GtkWindow *window = show_page (GTK_WIDGET (page), 1000, 640);
-  g_autofree char *path = output_path ("predictions-unlabelled.csv");
+  g_autofree char *path = test_output_path ("predictions-unlabelled.csv");
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) lines = NULL;
   static const guint by_confidence[] = { 4, 0, 6, 2, 3, 1, 8, 5, 7 };
@@ -405,8 +356,8 @@ test_unlabelled (void)
   studio_predictions_page_set_sort (page, STUDIO_PREDICTION_SORT_CONFIDENCE_HIGH_FIRST);
   assert_shown_rows (page, by_confidence, N_ROWS);
   studio_predictions_page_select (page, 1);
-  settle (0.2);
-  save_png (GTK_WIDGET (window), "predictions-page-unlabelled.png");
+  test_settle (0.2);
+  test_save_widget_png (GTK_WIDGET (window), "predictions-page-unlabelled.png");
 
   g_assert_true (studio_predictions_page_export_csv (page, path, FALSE, &error));
   g_assert_no_error (error);
@@ -445,7 +396,7 @@ test_large (void)
   g_assert_cmpfloat (seconds, <, 5.0);
   /* 3 of every 9 are wrong: 12,500 = 1,388 × 9 + 8 (the last 8 hold 3 wrong). */
   g_assert_cmpuint (studio_predictions_page_get_n_shown (page), ==, 1388 * 3 + 3);
-  settle (0.3);
+  test_settle (0.3);
   collect_cells (GTK_WIDGET (page), cells);
   g_test_message ("%u grid cells made for %zu images", cells->len, n);
   g_assert_cmpuint (cells->len, >, 0);
@@ -525,14 +476,14 @@ test_fashion_mnist_screenshots (void)
   g_assert_cmpuint (studio_predictions_page_get_n_shown (page), ==, n);
   studio_predictions_page_set_sort (page, STUDIO_PREDICTION_SORT_LOSS_HIGH_FIRST);
   studio_predictions_page_set_verdict (page, STUDIO_PREDICTION_SHOW_WRONG);
-  settle (0.4);
-  save_png (GTK_WIDGET (window), "predictions-page-fashion.png");
+  test_settle (0.4);
+  test_save_widget_png (GTK_WIDGET (window), "predictions-page-fashion.png");
 
   studio_predictions_page_select (page, 0);
   g_signal_emit_by_name (find_grid_view (GTK_WIDGET (page)), "activate", 0);
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
-  settle (0.4);
-  save_png (GTK_WIDGET (window), "predictions-page-fashion-dark.png");
+  test_settle (0.4);
+  test_save_widget_png (GTK_WIDGET (window), "predictions-page-fashion-dark.png");
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
   gtk_window_destroy (window);
 }
@@ -541,18 +492,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_auto(GStrv) system_data_dirs = NULL;
-
   /* The assertions compare English text. */
   g_setenv ("LANGUAGE", "C", TRUE);
-  system_data_dirs = test_get_system_data_dirs ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  test_use_system_data_dirs ((const char * const *) system_data_dirs);
+  if (!test_app_init (&argc, &argv))
+    return 0;
+  /* The page's looks live in the application's style sheet. */
+  test_load_style ();
 
   g_test_add_func ("/app/predictions-page/empty", test_empty);
   g_test_add_func ("/app/predictions-page/filters-and-sorting", test_filters_and_sorting);

@@ -11,48 +11,13 @@
 
 #include "studio-application.h"
 #include "studio-window.h"
-#include "test-display.h"
+#include "test-app.h"
 
 #define WAIT_SECONDS 90
 /* 960 training and 240 validation images: 10 batches of 96 per epoch. */
 #define TRAINING_LIMIT 1200
 
 static StudioApplication *application;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-keep_waking (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            double    seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint tick = g_timeout_add (10, keep_waking, NULL);
-  gboolean held;
-
-  while (!(held = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return held;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
 
 static gboolean
 is_done_loading (gpointer window)
@@ -77,44 +42,13 @@ has_layers (gpointer window)
          && cnn_model_n_layers (model) == GPOINTER_TO_INT (g_object_get_data (window, "layers"));
 }
 
-static char *
-output_path (const char *filename)
-{
-  const char *build_dir = g_getenv ("TEST_BUILD_DIR");
-  g_autofree char *folder = g_build_filename (build_dir != NULL ? build_dir : ".", "app", NULL);
-
-  g_mkdir_with_parents (folder, 0755);
-  return g_build_filename (folder, filename, NULL);
-}
-
-static void
-save_window_png (GtkWidget  *widget,
-                 const char *filename)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autofree char *path = output_path (filename);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Window rendered to %s", path);
-}
-
 /* Runs the main loop until training ends; returns the worst gap between two main-loop
  * iterations in ms (a 1 ms timeout keeps the loop waking). */
 static double
 wait_for_training (StudioSession *session)
 {
   gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (1, keep_waking, NULL);
+  guint tick = g_timeout_add (1, test_keep_waking, NULL);
   gint64 last = g_get_monotonic_time ();
   gint64 worst = 0;
 
@@ -180,9 +114,9 @@ configure_one_epoch (StudioWindow *window)
 static void
 check_exports (StudioWindow *window)
 {
-  g_autofree char *csv_path = output_path ("training-history.csv");
-  g_autofree char *png_path = output_path ("training-plot.png");
-  g_autofree char *svg_path = output_path ("training-plot.svg");
+  g_autofree char *csv_path = test_output_path ("training-history.csv");
+  g_autofree char *png_path = test_output_path ("training-plot.png");
+  g_autofree char *svg_path = test_output_path ("training-plot.svg");
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
@@ -210,7 +144,7 @@ static void
 check_save_and_open (StudioWindow *window)
 {
   StudioSession *session = studio_window_get_session (window);
-  g_autofree char *path = output_path ("training-model.safetensors");
+  g_autofree char *path = test_output_path ("training-model.safetensors");
 
   g_unlink (path);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save-model-path", "s", path);
@@ -236,12 +170,12 @@ test_train_one_epoch (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1180, 780);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_mapped, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (test_is_mapped, window, WAIT_SECONDS));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-dataset-path", "s",
                               folder != NULL ? folder : FASHION_MNIST_DIR);
-  g_assert_true (wait_until (is_done_loading, window, WAIT_SECONDS));
-  g_assert_true (wait_until (can_train, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_done_loading, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (can_train, window, WAIT_SECONDS));
 
   assert_fits_small_screens (window);
 
@@ -250,7 +184,7 @@ test_train_one_epoch (void)
   studio_model_page_add_layer (model_page, studio_model_page_get_n_layers (model_page) - 1,
                                CNN_LAYER_DROPOUT);
   g_object_set_data (G_OBJECT (window), "layers", GINT_TO_POINTER (n_layers + 1));
-  g_assert_true (wait_until (has_layers, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (has_layers, window, WAIT_SECONDS));
 
   configure_one_epoch (window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
@@ -259,7 +193,7 @@ test_train_one_epoch (void)
   g_assert_cmpstr (studio_window_get_visible_page (window), ==, "training");
   worst_gap_ms = wait_for_training (session);
   g_test_message ("worst main-loop gap during training: %.1f ms", worst_gap_ms);
-  wait_until (never, NULL, 0.3);
+  test_wait_until (test_never, NULL, 0.3);
 
   g_assert_true (studio_model_page_get_editable (model_page));
   g_assert_cmpuint (studio_plot_get_n_batch_points (studio_training_page_get_plot (page)), ==, 10);
@@ -271,12 +205,12 @@ test_train_one_epoch (void)
   g_assert_nonnull (strstr (log, "10/10 - "));
 
   check_exports (window);
-  save_window_png (GTK_WIDGET (window), "window-training.png");
+  test_save_widget_png (GTK_WIDGET (window), "window-training.png");
   check_save_and_open (window);
   g_assert_cmpfloat (worst_gap_ms, <, 100);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_until (never, NULL, 0.1);
+  test_wait_until (test_never, NULL, 0.1);
 }
 
 /* A fresh user (memory backend) gets the course's recipe, and a choice outlives the window. */
@@ -358,11 +292,11 @@ test_close_while_training (void)
   StudioTrainingConfig config;
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_mapped, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (test_is_mapped, window, WAIT_SECONDS));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-dataset-path", "s",
                               folder != NULL ? folder : FASHION_MNIST_DIR);
-  g_assert_true (wait_until (is_done_loading, window, WAIT_SECONDS));
-  g_assert_true (wait_until (can_train, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_done_loading, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (can_train, window, WAIT_SECONDS));
 
   /* Many short epochs: the run outlasts the dialog's back and forth. */
   studio_training_config_init_recipe (&config, "fashion-mnist");
@@ -374,9 +308,9 @@ test_close_while_training (void)
   g_assert_true (studio_window_train (window));
 
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (wait_until (has_close_dialog, window, 5));
+  g_assert_true (test_wait_until (has_close_dialog, window, 5));
   gtk_dialog_response (GTK_DIALOG (find_close_dialog (window)), GTK_RESPONSE_CANCEL);
-  wait_until (never, NULL, 0.3);
+  test_wait_until (test_never, NULL, 0.3);
   g_assert_null (find_close_dialog (window));
   g_assert_true (studio_session_is_running (session));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
@@ -384,10 +318,10 @@ test_close_while_training (void)
   g_object_add_weak_pointer (G_OBJECT (window), &window_pointer);
   g_object_add_weak_pointer (G_OBJECT (session), &session_pointer);
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (wait_until (has_close_dialog, window, 5));
+  g_assert_true (test_wait_until (has_close_dialog, window, 5));
   gtk_dialog_response (GTK_DIALOG (find_close_dialog (window)), GTK_RESPONSE_CLOSE);
-  g_assert_true (wait_until (is_cleared, &window_pointer, WAIT_SECONDS));
-  g_assert_true (wait_until (is_cleared, &session_pointer, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_cleared, &window_pointer, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_cleared, &session_pointer, WAIT_SECONDS));
 }
 
 int

@@ -11,7 +11,7 @@
 #include "studio-application.h"
 #include "studio-i18n.h"
 #include "studio-window.h"
-#include "test-display.h"
+#include "test-app.h"
 
 static void
 test_catalogue (void)
@@ -22,12 +22,6 @@ test_catalogue (void)
   g_assert_true (g_utf8_validate (_("No Dataset Loaded"), -1, NULL));
 }
 
-static gboolean
-keep_waking (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 test_window_titles (void)
 {
@@ -35,8 +29,6 @@ test_window_titles (void)
   g_autoptr(GError) error = NULL;
   StudioWindow *window;
   GtkWidget *data_page, *stack;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint tick;
 
   g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (application), NULL, &error);
@@ -44,11 +36,7 @@ test_window_titles (void)
 
   window = studio_window_new (application);
   gtk_window_present (GTK_WINDOW (window));
-  tick = g_timeout_add (10, keep_waking, NULL);
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_true (test_wait_until (test_is_mapped, window, 30));
 
   /* The page titles come from the .ui file, so this checks GtkBuilder's domain too. */
   data_page = GTK_WIDGET (studio_window_get_data_page (window));

@@ -11,55 +11,11 @@
 #include "studio-application.h"
 #include "studio-sample-list.h"
 #include "studio-window.h"
-#include "test-display.h"
+#include "test-app.h"
 
 #define WAIT_SECONDS 60
 
 static StudioApplication *application;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-keep_waking (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until `condition` holds or `seconds` pass; TRUE when it held. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            double    seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint tick = g_timeout_add (10, keep_waking, NULL);
-  gboolean held;
-
-  while (!(held = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-
-  return held;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-/* Lets GTK lay out and draw what changed. */
-static void
-settle (double seconds)
-{
-  wait_until (never, NULL, seconds);
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
 
 static gboolean
 is_done_loading (gpointer window)
@@ -74,7 +30,7 @@ create_window (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1180, 780);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_mapped, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (test_is_mapped, window, WAIT_SECONDS));
 
   return window;
 }
@@ -83,7 +39,7 @@ static void
 destroy_window (StudioWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (0.05);
+  test_settle (0.05);
 }
 
 static const char *
@@ -102,24 +58,7 @@ open_dataset_and_wait (StudioWindow *window,
   g_assert_true (studio_window_get_loading (window));
   g_assert_cmpstr (studio_data_page_get_state (studio_window_get_data_page (window)), ==,
                    "loading");
-  g_assert_true (wait_until (is_done_loading, window, WAIT_SECONDS));
-}
-
-static GdkTexture *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (test_wait_until (is_done_loading, window, WAIT_SECONDS));
 }
 
 /* Mean of R, G and B over the texture, 0–255. */
@@ -143,15 +82,9 @@ static double
 save_window_png (StudioWindow *window,
                  const char   *filename)
 {
-  g_autoptr(GdkTexture) texture = render_widget (GTK_WIDGET (window));
-  const char *build_dir = g_getenv ("TEST_BUILD_DIR");
-  g_autofree char *folder = g_build_filename (build_dir != NULL ? build_dir : ".", "app", NULL);
-  g_autofree char *path = g_build_filename (folder, filename, NULL);
+  g_autoptr(GdkTexture) texture = test_render_widget (GTK_WIDGET (window));
 
-  g_mkdir_with_parents (folder, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Window rendered to %s", path);
-
+  test_save_texture_png (texture, filename);
   return mean_brightness (texture);
 }
 
@@ -160,7 +93,7 @@ set_prefer_dark (gboolean prefer_dark)
 {
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", prefer_dark,
                 NULL);
-  settle (0.3);
+  test_settle (0.3);
 }
 
 static void
@@ -307,7 +240,7 @@ test_fashion_mnist (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))),
                     ==, 60000);
 
-  settle (0.5);
+  test_settle (0.5);
   light = save_window_png (window, "window-data.png");
   set_prefer_dark (TRUE);
   dark = save_window_png (window, "window-data-dark.png");
@@ -407,7 +340,7 @@ test_cancel_loading (void)
   g_assert_cmpstr (studio_data_page_get_state (data_page), ==, "empty");
 
   /* The cancelled worker's late answer must not bring the dataset in. */
-  settle (2.0);
+  test_settle (2.0);
   g_assert_null (studio_window_get_dataset (window));
   g_assert_cmpstr (studio_data_page_get_state (data_page), ==, "empty");
   g_assert_null (studio_data_page_get_error (data_page));
@@ -451,21 +384,21 @@ test_menu_actions (void)
   GtkWindow *about, *shortcuts;
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "about", NULL);
-  g_assert_true (wait_until (about_dialog_shown, NULL, WAIT_SECONDS));
+  g_assert_true (test_wait_until (about_dialog_shown, NULL, WAIT_SECONDS));
   about = find_toplevel (GTK_TYPE_ABOUT_DIALOG);
   g_assert_cmpstr (gtk_about_dialog_get_program_name (GTK_ABOUT_DIALOG (about)), ==, "ConvStudio");
   g_assert_cmpstr (gtk_about_dialog_get_version (GTK_ABOUT_DIALOG (about)), ==, PACKAGE_VERSION);
   g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (window));
   gtk_window_close (about);
-  settle (0.1);
+  test_settle (0.1);
   g_assert_null (find_toplevel (GTK_TYPE_ABOUT_DIALOG));
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "shortcuts", NULL);
-  g_assert_true (wait_until (shortcuts_window_shown, NULL, WAIT_SECONDS));
+  g_assert_true (test_wait_until (shortcuts_window_shown, NULL, WAIT_SECONDS));
   shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
   gtk_window_close (shortcuts);
-  settle (0.1);
+  test_settle (0.1);
   g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
 
   destroy_window (window);

@@ -11,7 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "studio-window.h"
-#include "test-display.h"
+#include "test-app.h"
 
 #define WAIT_SECONDS 60
 #define IMAGE_SIZE 32
@@ -19,22 +19,6 @@
 
 static StudioApplication *application;
 static char *work_dir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            double    seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  gboolean held;
-
-  while (!(held = condition (data)) && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-  return held;
-}
 
 /* A red disc (cat) or a blue square (dog) on grey, placed and sized by `n`. */
 static GdkPixbuf *
@@ -106,12 +90,6 @@ static const char small_model_json[] =
   " \"activation\": \"softmax\", \"use_bias\": true}}]}}";
 
 static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
 is_done_loading (gpointer window)
 {
   return !studio_window_get_loading (window);
@@ -160,29 +138,6 @@ layers_shown (gpointer data)
 }
 
 static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  const char *build_dir = g_getenv ("TEST_BUILD_DIR");
-  g_autofree char *folder = g_build_filename (build_dir != NULL ? build_dir : ".", "app", NULL);
-  g_autofree char *path = g_build_filename (folder, name, NULL);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (folder, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("rendered %s", path);
-}
-
-static void
 show_and_render (StudioWindow *window,
                  const char   *page,
                  const char   *png)
@@ -195,7 +150,7 @@ show_and_render (StudioWindow *window,
         ;
       g_usleep (10000);
     }
-  save_png (GTK_WIDGET (window), png);
+  test_save_widget_png (GTK_WIDGET (window), png);
 }
 
 /* The rows of a CSV file (CRLF lines, no quoted commas in what we wrote), header first. */
@@ -240,7 +195,7 @@ open_folder (StudioWindow *window,
   studio_data_page_set_target_size (data_page, IMAGE_SIZE, IMAGE_SIZE, 3);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-dataset-path", "s", folder);
   g_assert_true (studio_window_get_loading (window));
-  g_assert_true (wait_until (is_done_loading, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_done_loading, window, WAIT_SECONDS));
 
   dataset = studio_window_get_dataset (window);
   g_assert_nonnull (dataset);
@@ -271,7 +226,7 @@ change_augmentation (StudioWindow *window)
   studio_data_page_set_view (data_page, "augmentation");
   studio_augment_preview_set_augment_enabled (preview, TRUE);
   wait.n_rendered = 0;
-  g_assert_true (wait_until (rendered_again, &wait, WAIT_SECONDS));
+  g_assert_true (test_wait_until (rendered_again, &wait, WAIT_SECONDS));
   before = g_strdup (studio_augment_preview_get_tile_description (preview, 0));
 
   studio_data_page_get_augment_settings (data_page, &settings);
@@ -279,7 +234,7 @@ change_augmentation (StudioWindow *window)
   settings.horizontal_flip = TRUE;
   wait.n_rendered = studio_augment_preview_get_n_rendered (preview);
   studio_data_page_set_augment_settings (data_page, &settings);
-  g_assert_true (wait_until (rendered_again, &wait, WAIT_SECONDS));
+  g_assert_true (test_wait_until (rendered_again, &wait, WAIT_SECONDS));
   g_assert_cmpstr (studio_augment_preview_get_tile_description (preview, 0), !=, before);
 
   /* One setting: the Training page's switch follows the Data page's. */
@@ -314,7 +269,7 @@ open_model_and_train (StudioWindow *window)
   g_assert_cmpfloat (config.augment.rotation_range, ==, 90);
   g_assert_true (config.augment.horizontal_flip);
   g_assert_cmpfloat_with_epsilon (config.augment.rescale, 1.0 / 255, 1e-9);
-  g_assert_true (wait_until (is_idle, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (is_idle, window, WAIT_SECONDS));
   g_assert_cmpint (studio_session_get_epochs_done (session), ==, 3);
   show_and_render (window, "training", "workflow-training.png");
 }
@@ -399,7 +354,7 @@ predict_and_export (StudioWindow *window)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.predict", NULL));
   g_assert_true (studio_window_get_predicting (window));
   g_assert_true (studio_predictions_page_get_busy (page));
-  g_assert_true (wait_until (has_predictions, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (has_predictions, window, WAIT_SECONDS));
   g_assert_false (studio_predictions_page_get_busy (page));
   g_assert_cmpstr (studio_window_get_visible_page (window), ==, "predictions");
   /* No test folder: the validation quarter of the training images, whose labels are known. */
@@ -441,7 +396,7 @@ inspect_layers (StudioWindow *window)
   g_signal_handlers_disconnect_by_data (page, &activated);
   g_assert_cmpuint (activated, <, 2 * N_PER_CLASS);
   studio_window_show_page (window, "layers");
-  g_assert_true (wait_until (layers_shown, &wait, WAIT_SECONDS));
+  g_assert_true (test_wait_until (layers_shown, &wait, WAIT_SECONDS));
   g_assert_cmpuint (studio_layers_view_get_n_layers (view), ==,
                     (guint) cnn_model_n_layers (model));
   /* The image selected on the Predictions page is the one inspected. */
@@ -470,7 +425,7 @@ test_folder_workflow (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1180, 780);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_mapped, window, WAIT_SECONDS));
+  g_assert_true (test_wait_until (test_is_mapped, window, WAIT_SECONDS));
 
   open_folder (window, folder);
   change_augmentation (window);
@@ -484,19 +439,12 @@ test_folder_workflow (void)
 int
 main (int argc, char *argv[])
 {
-  g_auto(GStrv) system_data_dirs = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
   g_setenv ("LANGUAGE", "C", TRUE);
-  system_data_dirs = test_get_system_data_dirs ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  test_use_system_data_dirs ((const char * const *) system_data_dirs);
+  if (!test_app_init (&argc, &argv))
+    return 0;
   application = studio_application_new ();
   g_application_set_flags (G_APPLICATION (application),
                            G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
