@@ -63,6 +63,7 @@ draw_cell (cairo_t                          *cr,
   const GdkRGBA *fill = on_diagonal ? &style->correct : &style->mistake;
   g_autofree char *text = studio_format_count (count);
   int text_width, text_height;
+  double scale;
 
   /* Even one mistake shows: strength starts at 0.12 and grows with the row share. */
   if (count > 0)
@@ -73,15 +74,22 @@ draw_cell (cairo_t                          *cr,
   cairo_fill (cr);
 
   studio_drawing_measure_text (count_layout, text, &text_width, &text_height);
-  if (text_width > size - 4 || text_height > size - 2)
+  /* A count wider than its cell (836 in a small matrix) is drawn smaller, down to a size
+   * that still reads; below that the colour alone tells. */
+  scale = MIN (1.0, MIN ((size - 3) / MAX (text_width, 1), (size - 2) / MAX (text_height, 1)));
+  if (scale < 0.55)
     return;
   /* Strong cells carry white text; pale ones the theme's text colour (light or dark). */
   if (count > 0 && row_share > 0.45)
     cairo_set_source_rgb (cr, 1, 1, 1);
   else
     studio_drawing_set_color (cr, &style->foreground, count > 0 ? 0.9 : 0.4);
-  cairo_move_to (cr, x + (size - text_width) / 2.0, y + (size - text_height) / 2.0);
+  cairo_save (cr);
+  cairo_translate (cr, x + size / 2.0, y + size / 2.0);
+  cairo_scale (cr, scale, scale);
+  cairo_move_to (cr, -text_width / 2.0, -text_height / 2.0);
   pango_cairo_show_layout (cr, count_layout);
+  cairo_restore (cr);
 }
 
 static void
