@@ -418,12 +418,16 @@ prepare_data (Run                         *run,
   return run->data != NULL;
 }
 
+/* Writes the model and the history that were asked for, each on its own: one failing does
+ * not keep the other from being saved. Prints each failure; FALSE when any failed. */
 static gboolean
 save_outputs (Run                         *run,
               TrainOptions                *options,
-              const StudioTrainingConfig  *config,
-              GError                     **error)
+              const StudioTrainingConfig  *config)
 {
+  g_autoptr (GError) model_error = NULL;
+  g_autoptr (GError) history_error = NULL;
+
   if (options->save != NULL)
     {
       StudioModelFile file = *run->file;
@@ -435,20 +439,22 @@ save_outputs (Run                         *run,
                                  config->has_early_stopping ? &run->early_stopping : NULL,
                                  config->has_reduce_lr ? &run->reduce_lr : NULL,
                                  run->history);
-      if (!studio_model_file_save (&file, options->save, error))
-        return FALSE;
-      g_print (_("Saved the model to %s\n"), options->save);
+      if (studio_model_file_save (&file, options->save, &model_error))
+        g_print (_("Saved the model to %s\n"), options->save);
+      else
+        cli_fail (model_error);
     }
   if (options->history != NULL)
     {
       g_autofree char *csv = studio_history_to_csv ((CnnEpochLogs *) run->history->data,
                                                     run->history->len);
 
-      if (!studio_write_file_atomically (options->history, csv, strlen (csv), error))
-        return FALSE;
-      g_print (_("Saved the history to %s\n"), options->history);
+      if (studio_write_file_atomically (options->history, csv, strlen (csv), &history_error))
+        g_print (_("Saved the history to %s\n"), options->history);
+      else
+        cli_fail (history_error);
     }
-  return TRUE;
+  return model_error == NULL && history_error == NULL;
 }
 
 static int
@@ -526,14 +532,12 @@ train (TrainOptions *options)
       /* The model holds the weights of the last finished batch: still worth saving. */
       studio_set_error_from_cnn (&error, &cnn_error, _("Training stopped: "));
       cli_fail (error);
-      g_clear_error (&error);
-      if (!save_outputs (&run, options, &config, &error))
-        cli_fail (error);
+      save_outputs (&run, options, &config);
       return CLI_EXIT_FAILED;
     }
 
-  if (!save_outputs (&run, options, &config, &error))
-    return cli_fail (error);
+  if (!save_outputs (&run, options, &config))
+    return CLI_EXIT_FAILED;
   return interrupted ? CLI_EXIT_INTERRUPTED : CLI_EXIT_OK;
 }
 

@@ -131,18 +131,26 @@ wait_for_job (StudioBatches *self)
     g_cond_wait (&self->cond, &self->mutex);
 }
 
-/* Called with the mutex held and no job in flight. */
-static void
+/* Called with the mutex held and no job in flight. FALSE when the staging batch cannot be
+ * allocated: the caller reports it, the process lives on. */
+static gboolean
 queue_job (StudioBatches *self,
            gsize          start,
            gsize          count)
 {
   if (count > self->staging_capacity)
     {
-      g_free (self->staging_x);
-      g_free (self->staging_labels);
-      self->staging_x = g_new (float, count * self->sample_size);
-      self->staging_labels = g_new (gint32, count);
+      g_clear_pointer (&self->staging_x, g_free);
+      g_clear_pointer (&self->staging_labels, g_free);
+      self->staging_capacity = 0;
+      self->staging_x = g_try_new (float, count * self->sample_size);
+      self->staging_labels = g_try_new (gint32, count);
+      if (self->staging_x == NULL || self->staging_labels == NULL)
+        {
+          g_clear_pointer (&self->staging_x, g_free);
+          g_clear_pointer (&self->staging_labels, g_free);
+          return FALSE;
+        }
       self->staging_capacity = count;
     }
   self->job_epoch = self->epoch;
@@ -151,6 +159,7 @@ queue_job (StudioBatches *self,
   self->job_queued = TRUE;
   self->job_done = FALSE;
   g_cond_broadcast (&self->cond);
+  return TRUE;
 }
 
 static CnnStatus
@@ -183,6 +192,7 @@ begin_epoch (void     *user_data,
         }
     }
 
+  /* Prefetch the first batch; if it cannot be had, next_batch says so. */
   if (self->batch_size > 0 && self->n > 0)
     queue_job (self, 0, MIN ((gsize) self->batch_size, self->n));
   g_mutex_unlock (&self->mutex);
@@ -211,9 +221,14 @@ next_batch (void     *user_data,
 
   count = MIN ((gsize) max_batch, self->n - self->position);
   wait_for_job (self);
-  if (!self->job_queued || self->job_epoch != self->epoch
-      || self->job_start != self->position || self->job_count != count)
-    queue_job (self, self->position, count);
+  if ((!self->job_queued || self->job_epoch != self->epoch
+       || self->job_start != self->position || self->job_count != count)
+      && !queue_job (self, self->position, count))
+    {
+      g_mutex_unlock (&self->mutex);
+      return cnn_error_set (error, CNN_ERROR_NO_MEMORY,
+                            "Not enough memory for a batch of %zu images.", count);
+    }
   wait_for_job (self);
 
   memcpy (x, self->staging_x, count * self->sample_size * sizeof (float));

@@ -101,18 +101,23 @@ batch_buffers_free (BatchBuffers *buffers)
   free (buffers->labels);
 }
 
-/* A source failure becomes CNN_ERROR_DATA, keeping the source's own message. */
+/* A source failure becomes CNN_ERROR_DATA, keeping the source's own message — except
+ * running out of memory, which stays what it is. */
 static CnnStatus
 source_failed (CnnStatus status, CnnError *error, const char *what)
 {
+  CnnStatus reported = status == CNN_ERROR_NO_MEMORY ? CNN_ERROR_NO_MEMORY : CNN_ERROR_DATA;
+
+  if (status == CNN_OK)
+    return CNN_OK;
   if (error != NULL)
     {
       if (error->message[0] == '\0')
         snprintf (error->message, sizeof error->message, "The %s data could not be read.",
                   what);
-      error->status = CNN_ERROR_DATA;
+      error->status = reported;
     }
-  return status == CNN_OK ? CNN_OK : CNN_ERROR_DATA;
+  return reported;
 }
 
 static CnnStatus
@@ -173,8 +178,12 @@ cnn_model_train_batch (CnnModel *model, CnnOptimizer *optimizer, CnnLoss loss,
   double batch_loss = 0.0;
   int batch_correct = 0;
   CnnStatus status = cnn_model_forward (model, x, batch, 1, &output, error);
+  /* The backward may update large Dense kernels itself (it runs only on a finite loss);
+   * cnn_model_optimizer_step below then updates the rest. */
+  cnn_model_fuse_optimizer (model, optimizer);
   if (status == CNN_OK)
     status = cnn_model_loss (model, loss, labels, 1, &batch_loss, &batch_correct, error);
+  cnn_model_fuse_optimizer (model, NULL);
   if (status != CNN_OK)
     return status;
   if (loss_value != NULL)

@@ -12,21 +12,6 @@
 
 #include "studio-export.h"
 
-gboolean
-studio_write_file_atomically (const char  *path,
-                              const char  *contents,
-                              gsize        length,
-                              GError     **error)
-{
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (contents != NULL || length == 0, FALSE);
-
-  /* CONSISTENT writes a temporary file and renames it; DURABLE syncs it first. */
-  return g_file_set_contents_full (path, contents, length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0644, error);
-}
-
 guint
 studio_argmax (const float *values,
                guint        n)

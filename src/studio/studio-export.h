@@ -6,15 +6,9 @@
 #include <gio/gio.h>
 
 #include "cnn.h"
+#include "studio-atomic-file.h"
 
 G_BEGIN_DECLS
-
-/* Writes `contents` to `path` through a temporary file in the same folder, synced and
- * renamed: a failure (a full disk, a read-only folder) leaves any old file as it was. */
-gboolean studio_write_file_atomically (const char  *path,
-                                       const char  *contents,
-                                       gsize        length,
-                                       GError     **error);
 
 /* One row per sample: filename, predicted class, confidence, then one probability
  * column per class (headed by the class names). `filenames` may hold NULLs (IDX rows),

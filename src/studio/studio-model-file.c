@@ -3,13 +3,9 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
-
+#include "studio-atomic-file.h"
 #include "studio-json-private.h"
 #include "studio-model-file-private.h"
 #include "studio-model-json.h"
@@ -190,40 +186,15 @@ build_header (const StudioModelFile *file,
 
 /* ---------------------------------------------------------------- writing */
 
-static gboolean
-write_all (int           fd,
-           const void   *data,
-           gsize         length,
-           int          *saved_errno)
-{
-  const char *bytes = data;
-
-  while (length > 0)
-    {
-      gssize written = write (fd, bytes, MIN (length, (gsize) 1 << 30));
-
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written <= 0)
-        {
-          *saved_errno = written < 0 ? errno : ENOSPC;
-          return FALSE;
-        }
-      bytes += written;
-      length -= (gsize) written;
-    }
-  return TRUE;
-}
-
 /* Tensor data is little-endian in the file whatever the machine's byte order. */
 static gboolean
-write_floats (int          fd,
-              const float *values,
-              gsize        count,
-              int         *saved_errno)
+write_floats (StudioAtomicFile  *out,
+              const float       *values,
+              gsize              count,
+              GError           **error)
 {
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
-  return write_all (fd, values, count * sizeof (float), saved_errno);
+  return studio_atomic_file_write (out, values, count * sizeof (float), error);
 #else
   guint32 chunk[4096];
 
@@ -234,51 +205,13 @@ write_floats (int          fd,
       memcpy (chunk, values, n * sizeof (float));
       for (gsize i = 0; i < n; i++)
         chunk[i] = GUINT32_TO_LE (chunk[i]);
-      if (!write_all (fd, chunk, n * sizeof (float), saved_errno))
+      if (!studio_atomic_file_write (out, chunk, n * sizeof (float), error))
         return FALSE;
       values += n;
       count -= n;
     }
   return TRUE;
 #endif
-}
-
-static gboolean
-write_contents (int           fd,
-                const GString *header,
-                GArray        *tensors,
-                int           *saved_errno)
-{
-  guint64 header_length = GUINT64_TO_LE ((guint64) header->len);
-
-  if (!write_all (fd, &header_length, sizeof header_length, saved_errno)
-      || !write_all (fd, header->str, header->len, saved_errno))
-    return FALSE;
-  for (guint i = 0; i < tensors->len; i++)
-    {
-      const StudioTensor *tensor = &g_array_index (tensors, StudioTensor, i);
-
-      if (!write_floats (fd, tensor->data, tensor->count, saved_errno))
-        return FALSE;
-    }
-  /* The data must be on disk before the rename makes it the model file. */
-  if (fsync (fd) != 0)
-    {
-      *saved_errno = errno;
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-set_save_error (GError     **error,
-                int          saved_errno,
-                const char  *path)
-{
-  g_autofree char *display_name = g_filename_display_name (path);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "Could not save the model to “%s”: %s", display_name, g_strerror (saved_errno));
 }
 
 gboolean
@@ -288,12 +221,9 @@ studio_model_file_save (const StudioModelFile  *file,
 {
   g_autoptr(GArray) tensors = NULL;
   g_autoptr(GString) header = NULL;
-  g_autofree char *folder = NULL;
-  g_autofree char *base_name = NULL;
-  g_autofree char *temp_path = NULL;
+  StudioAtomicFile *out;
   float *best_weights = NULL;
-  int saved_errno = 0;
-  int fd;
+  guint64 header_length;
 
   g_return_val_if_fail (file != NULL, FALSE);
   g_return_val_if_fail (file->model != NULL, FALSE);
@@ -303,29 +233,19 @@ studio_model_file_save (const StudioModelFile  *file,
     best_weights = file->training.early_stopping.best_weights;
   tensors = studio_model_file_plan_tensors (file, best_weights);
   header = build_header (file, tensors);
+  header_length = GUINT64_TO_LE ((guint64) header->len);
 
-  folder = g_path_get_dirname (path);
-  base_name = g_path_get_basename (path);
-  temp_path = g_strdup_printf ("%s%c.%s.XXXXXX", folder, G_DIR_SEPARATOR, base_name);
-  fd = g_mkstemp_full (temp_path, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
+  out = studio_atomic_file_begin (path, error);
+  if (out == NULL
+      || !studio_atomic_file_write (out, &header_length, sizeof header_length, error)
+      || !studio_atomic_file_write (out, header->str, header->len, error))
+    return FALSE;
+  for (guint i = 0; i < tensors->len; i++)
     {
-      set_save_error (error, errno, path);
-      return FALSE;
+      const StudioTensor *tensor = &g_array_index (tensors, StudioTensor, i);
+
+      if (!write_floats (out, tensor->data, tensor->count, error))
+        return FALSE;
     }
-  if (!write_contents (fd, header, tensors, &saved_errno))
-    {
-      close (fd);
-      g_unlink (temp_path);
-      set_save_error (error, saved_errno, path);
-      return FALSE;
-    }
-  if (close (fd) != 0 || g_rename (temp_path, path) != 0)
-    {
-      saved_errno = errno;
-      g_unlink (temp_path);
-      set_save_error (error, saved_errno, path);
-      return FALSE;
-    }
-  return TRUE;
+  return studio_atomic_file_commit (out, error);
 }
