@@ -283,7 +283,8 @@ print_result (const CnnModel *model, const BenchOptions *options, const BenchRes
 int
 main (int argc, char **argv)
 {
-  g_autofree char *model_name = g_strdup ("fashion-mnist");
+  /* NULL, not a default string: GOption would not free the string it replaces. */
+  g_autofree char *model_name = NULL;
   BenchOptions options = { .batch_size = 0, .steps = 20, .warmup = 2, .threads = 2 };
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
@@ -311,7 +312,7 @@ main (int argc, char **argv)
       return 2;
     }
   for (gsize i = 0; i < G_N_ELEMENTS (seed_models); i++)
-    if (g_str_equal (model_name, seed_models[i].name))
+    if (g_str_equal (model_name ? model_name : "fashion-mnist", seed_models[i].name))
       options.seed = &seed_models[i];
   if (options.seed == NULL || options.steps < 1 || options.warmup < 0 || options.threads < 1
       || (options.epoch && options.seed != &seed_models[0]))

@@ -589,22 +589,144 @@ cnn_batch_norm_backward_apply_relu (const float *x, const float *dy, size_t rows
                              mean_dy_xhat, 1, dx);
 }
 
-void
+/* Walks the input cells of a disjoint pooling in row order, knowing for each the window
+ * it lies in without dividing: rows [iy] are cut by stride_h, cells by stride_w. */
+typedef struct {
+  int row_covered;           /* the row lies in a window row */
+  size_t row_out;            /* first output cell of that window row */
+  int out_x, phase_x;        /* (ix + pad_left) / stride_w and % stride_w */
+} PoolWalk;
+
+static inline void
+pool_walk_row (const CnnWindow *pool, int iy, PoolWalk *walk)
+{
+  walk->row_covered = cell_covered (iy, pool->pad_top, pool->stride_h, pool->window_h,
+                                    pool->out_h);
+  walk->row_out = (size_t) ((iy + pool->pad_top) / pool->stride_h) * pool->out_w;
+  walk->out_x = pool->pad_left / pool->stride_w;
+  walk->phase_x = pool->pad_left % pool->stride_w;
+}
+
+/* The gradient dy (channels) that cnn_max_pool_backward_disjoint writes into cell (iy, ix)
+ * of the walk's row, computed where it is needed instead of stored: dout where the cell won
+ * its window, +0 where it lost or lies in no window. Moves the walk to the next cell. */
+static inline void
+pooled_cell_gradient (const CnnWindow *pool, const float *dout, const int32_t *argmax,
+                      int iy, int ix, PoolWalk *walk, float *dy)
+{
+  if (walk->row_covered && walk->out_x < pool->out_w && walk->phase_x < pool->window_w)
+    {
+      size_t out_offset = (walk->row_out + (size_t) walk->out_x) * pool->channels;
+      int32_t base = (iy * pool->in_w + ix) * pool->channels;
+      winner_gradient (dout + out_offset, argmax + out_offset, base, pool->channels, dy);
+    }
+  else
+    memset (dy, 0, (size_t) pool->channels * sizeof (float));
+  if (++walk->phase_x == pool->stride_w)
+    {
+      walk->phase_x = 0;
+      walk->out_x++;
+    }
+}
+
+VECTOR_CLONES void
+cnn_batch_norm_backward_sums_pooled_add (const CnnWindow *pool, const float *x,
+                                         const float *dout, const int32_t *argmax,
+                                         const float *mean, const float *inv_std,
+                                         double *sum_dy, double *sum_dy_xhat)
+{
+  const int channels = pool->channels;
+
+  for (int iy = 0; iy < pool->in_h; iy++)
+    {
+      PoolWalk walk;
+      pool_walk_row (pool, iy, &walk);
+      for (int ix = 0; ix < pool->in_w; ix++)
+        {
+          float dy_row[CNN_POOLED_MAX_CHANNELS];
+          const float *x_row = x + ((size_t) iy * pool->in_w + ix) * channels;
+
+          pooled_cell_gradient (pool, dout, argmax, iy, ix, &walk, dy_row);
+          /* The operations of cnn_batch_norm_backward_sums, row after row. */
+          for (int j = 0; j < channels; j++)
+            {
+              float xhat = (x_row[j] - mean[j]) * inv_std[j];
+              sum_dy[j] += dy_row[j];
+              sum_dy_xhat[j] += dy_row[j] * xhat;
+            }
+        }
+    }
+}
+
+VECTOR_CLONES void
+cnn_batch_norm_backward_apply_pooled (const CnnWindow *pool, const float *x,
+                                      const float *dout, const int32_t *argmax,
+                                      const float *mean, const float *inv_std,
+                                      const float *gamma, const float *mean_dy,
+                                      const float *mean_dy_xhat, int relu, float *dx)
+{
+  const int channels = pool->channels;
+  float scale[CNN_POOLED_MAX_CHANNELS];
+
+  for (int j = 0; j < channels; j++)
+    scale[j] = gamma[j] * inv_std[j];
+  for (int iy = 0; iy < pool->in_h; iy++)
+    {
+      PoolWalk walk;
+      pool_walk_row (pool, iy, &walk);
+      for (int ix = 0; ix < pool->in_w; ix++)
+        {
+          float dy_row[CNN_POOLED_MAX_CHANNELS];
+          size_t offset = ((size_t) iy * pool->in_w + ix) * channels;
+          const float *x_row = x + offset;
+          float *dx_row = dx + offset;
+
+          pooled_cell_gradient (pool, dout, argmax, iy, ix, &walk, dy_row);
+          /* The operations of cnn_batch_norm_backward_apply[_relu], cell after cell. */
+          for (int j = 0; j < channels; j++)
+            {
+              float xhat = (x_row[j] - mean[j]) * inv_std[j];
+              float value = scale[j] * (dy_row[j] - mean_dy[j] - xhat * mean_dy_xhat[j]);
+              uint32_t bits, keep = -(uint32_t) (!relu || x_row[j] > 0.0f);
+              memcpy (&bits, &value, sizeof bits);
+              bits &= keep;
+              memcpy (&dx_row[j], &bits, sizeof bits);
+            }
+        }
+    }
+}
+
+/* Whether unit u of the mask keyed `key` is kept: its 16 bits of its group's hash. */
+static inline uint8_t
+dropout_keeps (uint64_t key, uint32_t threshold, size_t u)
+{
+  uint64_t bits = cnn_mix64 (key + (u / 4 + 1) * UINT64_C (0x9E3779B97F4A7C15));
+  return ((bits >> (16 * (u % 4))) & 0xFFFF) >= threshold;
+}
+
+VECTOR_CLONES void
 cnn_dropout_mask_range (uint64_t key, float rate, uint8_t *mask, size_t first, size_t count)
 {
   const uint32_t threshold = (uint32_t) lrintf (rate * 65536.0f);
   const size_t end = first + count;
+  size_t u = first;
 
-  for (size_t group = first / 4; group * 4 < end; group++)
+  /* The units before the first whole group of 4, then whole groups (one hash each, a loop
+   * GCC vectorises), then the rest. */
+  for (; u < end && u % 4 != 0; u++)
+    mask[u - first] = dropout_keeps (key, threshold, u);
+  const size_t groups = (end - u) / 4;
+  uint8_t *out = mask + (u - first);
+  for (size_t g = 0; g < groups; g++)
     {
-      uint64_t bits = cnn_mix64 (key + (group + 1) * UINT64_C (0x9E3779B97F4A7C15));
-      size_t begin = group * 4 > first ? group * 4 : first;
-      size_t stop = group * 4 + 4 < end ? group * 4 + 4 : end;
-
-      bits >>= 16 * (begin - group * 4);
-      for (size_t i = begin; i < stop; i++, bits >>= 16)
-        mask[i - first] = (bits & 0xFFFF) >= threshold;
+      uint64_t bits = cnn_mix64 (key + (u / 4 + g + 1) * UINT64_C (0x9E3779B97F4A7C15));
+      out[4 * g] = (bits & 0xFFFF) >= threshold;
+      out[4 * g + 1] = ((bits >> 16) & 0xFFFF) >= threshold;
+      out[4 * g + 2] = ((bits >> 32) & 0xFFFF) >= threshold;
+      out[4 * g + 3] = (bits >> 48) >= threshold;
     }
+  for (u += 4 * groups; u < end; u++)
+    mask[u - first] = dropout_keeps (key, threshold, u);
 }
 
 void

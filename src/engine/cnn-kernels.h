@@ -39,6 +39,38 @@ void cnn_gemm_strided (int transpose_a, int transpose_b, int m, int n, int k, fl
                        const float *a, int lda, const float *b, int ldb, float beta, float *c,
                        int ldc);
 
+/* GEMMs with a small inner size (cnn-small-gemm.c), for the first Conv2D of a model: k at
+ * most CNN_SMALL_K_MAX and n a multiple of 8. Not bit-identical to cnn_gemm (rounding of
+ * another summation order, fused multiply-adds), but each result element is computed the
+ * same way wherever the rows are cut, so threads and chunks do not change the bits. */
+#define CNN_SMALL_K_MAX 32
+/* Whether this CPU runs them (x86-64: AVX2 and FMA); callers use cnn_gemm otherwise. Where
+ * AVX-512 runs too they use it, with the same bits (each element's chain of fused
+ * multiply-adds does not depend on the vector width). */
+int  cnn_gemm_small_k_available (void);
+/* Tests: 0 keeps these kernels on their AVX2 forms, 1 (the default) lets them use AVX-512. */
+void cnn_gemm_small_k_allow_avx512 (int allowed);
+/* c (m, n) = a (m, k) · b (k, n). */
+void cnn_gemm_small_k (int m, int n, int k, const float *a, const float *b, float *c);
+/* c (k, n) += aᵀ · d, a (m, k) and d (m, n): a weight gradient over m rows. */
+void cnn_gemm_small_k_transposed_add (int m, int n, int k, const float *a, const float *d,
+                                      float *c);
+/* The same two with the rows of a read in place from an image, without an im2col copy:
+ * element kk of row r is image[r · row_step + offsets[kk]] (offsets (k)). Same bits as on
+ * the copied rows. */
+void cnn_gemm_small_k_gather (int m, int n, int k, const float *image, size_t row_step,
+                              const int32_t *offsets, const float *b, float *c);
+void cnn_gemm_small_k_gather_transposed_add (int m, int n, int k, const float *image,
+                                             size_t row_step, const int32_t *offsets,
+                                             const float *d, float *c);
+/* The other shape BLAS does poorly (same CPU check): c (m, n) = a (m, k) · b (k, n) for
+ * m at most CNN_FEW_ROWS_MAX and n a multiple of 8, with explicit leading dimensions: a
+ * Dense layer's forward in a small batch. Each element is one chain of fused multiply-adds
+ * along k, whatever the split of the columns. */
+#define CNN_FEW_ROWS_MAX 16
+void cnn_gemm_few_rows (int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                        float *c, int ldc);
+
 /* in (in_h, in_w, channels) → columns (out_h · out_w, window_h · window_w · channels),
  * zeros where the window covers padding. Row order matches an HWIO kernel. */
 void cnn_im2col (const CnnWindow *window, const float *in, float *columns);
@@ -109,6 +141,24 @@ void cnn_batch_norm_backward_apply_relu (const float *x, const float *dy, size_t
                                          int channels, const float *mean, const float *inv_std,
                                          const float *gamma, const float *mean_dy,
                                          const float *mean_dy_xhat, float *dx);
+
+/* BatchNormalization before a disjoint MaxPooling2D (cnn_max_pool_windows_disjoint), for one
+ * sample: the two passes above with dy read from the pooling's dout (out_h, out_w,
+ * channels) and argmax, as cnn_max_pool_backward_disjoint would have written it, so that
+ * the full-size dy is never stored. `pool` is the pooling's window; x and dx (in_h, in_w,
+ * channels); at most CNN_POOLED_MAX_CHANNELS channels. The sums are added to, in the row
+ * order and with the operations of cnn_batch_norm_backward_sums; dx gets the bits of
+ * cnn_batch_norm_backward_apply (relu 0) or its _relu form (relu 1). */
+#define CNN_POOLED_MAX_CHANNELS 1024
+void cnn_batch_norm_backward_sums_pooled_add (const CnnWindow *pool, const float *x,
+                                              const float *dout, const int32_t *argmax,
+                                              const float *mean, const float *inv_std,
+                                              double *sum_dy, double *sum_dy_xhat);
+void cnn_batch_norm_backward_apply_pooled (const CnnWindow *pool, const float *x,
+                                           const float *dout, const int32_t *argmax,
+                                           const float *mean, const float *inv_std,
+                                           const float *gamma, const float *mean_dy,
+                                           const float *mean_dy_xhat, int relu, float *dx);
 
 /* Dropout's keep mask (count): a pure function of `key` — unit u keeps when its 16 bits of
  * cnn_mix64 (key + (u / 4 + 1)·golden ratio) are at least rate·65536 — so that a resumed

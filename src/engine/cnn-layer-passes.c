@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cnn-kernels.h"
+#include "cnn-passes-private.h"
 #include "cnn-private.h"
 
 static void
@@ -29,6 +30,84 @@ conv_is_pointwise (const CnnLayer *layer)
 {
   return layer->window_h == 1 && layer->window_w == 1 && layer->stride_h == 1
          && layer->stride_w == 1;
+}
+
+/* Whether the Conv2D's GEMMs with the kernel as one operand run on the small-K kernels
+ * (cnn-small-gemm.c) rather than cblas_sgemm: typically a first layer, K = 9 or 27. */
+static int
+conv_uses_small_k (const CnnModel *model, const CnnLayer *layer)
+{
+  const int kernel_rows = layer->window_h * layer->window_w * layer->in.c;
+
+  return model->small_k_gemm && !model->blas_only && kernel_rows <= CNN_SMALL_K_MAX
+         && layer->out.c % 8 == 0;
+}
+
+/* Whether every window of the Conv2D lies inside its input (no padding): the small-K
+ * kernels then read the patches in place, without an im2col copy. */
+static int
+conv_reads_in_place (const CnnModel *model, const CnnLayer *layer)
+{
+  return conv_uses_small_k (model, layer) && !conv_is_pointwise (layer)
+         && layer->pad_top == 0 && layer->pad_left == 0
+         && (layer->out.h - 1) * layer->stride_h + layer->window_h <= layer->in.h
+         && (layer->out.w - 1) * layer->stride_w + layer->window_w <= layer->in.w;
+}
+
+/* offsets (window_h · window_w · in.c): where element kk of a patch (an HWIO kernel row)
+ * lies in the input sample, from the patch's first cell. */
+static void
+conv_patch_offsets (const CnnLayer *layer, int32_t *offsets)
+{
+  int kk = 0;
+
+  for (int ky = 0; ky < layer->window_h; ky++)
+    for (int kx = 0; kx < layer->window_w; kx++)
+      for (int c = 0; c < layer->in.c; c++)
+        offsets[kk++] = (ky * layer->in.w + kx) * layer->in.c + c;
+}
+
+/* The first cell of the patches of output row oy, and the step between two patches. */
+static const float *
+conv_row_patches (const CnnLayer *layer, const float *in, int oy, size_t *step)
+{
+  *step = (size_t) layer->stride_w * layer->in.c;
+  return in + (size_t) oy * layer->stride_h * layer->in.w * layer->in.c;
+}
+
+/* out (out.h · out.w, out.c) of one sample, read in place (conv_reads_in_place). */
+static void
+conv_forward_in_place (const CnnLayer *layer, const int32_t *offsets, const float *in,
+                       float *out)
+{
+  const int kernel_rows = layer->window_h * layer->window_w * layer->in.c;
+
+  for (int oy = 0; oy < layer->out.h; oy++)
+    {
+      size_t step;
+      const float *patches = conv_row_patches (layer, in, oy, &step);
+      cnn_gemm_small_k_gather (layer->out.w, layer->out.c, kernel_rows, patches, step,
+                               offsets, layer->kernel,
+                               out + (size_t) oy * layer->out.w * layer->out.c);
+    }
+}
+
+/* kernel_grad (kernel rows, out.c) += the weight gradient of one sample, read in place. */
+static void
+conv_kernel_gradient_in_place (const CnnLayer *layer, const int32_t *offsets, const float *in,
+                               const float *dout, float *kernel_grad)
+{
+  const int kernel_rows = layer->window_h * layer->window_w * layer->in.c;
+
+  for (int oy = 0; oy < layer->out.h; oy++)
+    {
+      size_t step;
+      const float *patches = conv_row_patches (layer, in, oy, &step);
+      cnn_gemm_small_k_gather_transposed_add (layer->out.w, layer->out.c, kernel_rows,
+                                              patches, step, offsets,
+                                              dout + (size_t) oy * layer->out.w * layer->out.c,
+                                              kernel_grad);
+    }
 }
 
 static int
@@ -85,18 +164,6 @@ batch_norm_inference_statistics (CnnLayer *layer)
                          layer->beta, layer->norm_scale, layer->norm_shift);
 }
 
-/* What a slice task needs: the layer and the pass's arrays. */
-typedef struct {
-  CnnModel *model;
-  int index;
-  const float *in;           /* (batch, in_size) */
-  float *dout;               /* (batch, out_size) */
-  float *din;                /* (batch, in_size) or NULL */
-  int batch;
-  int training;
-  int dout_is_preactivation;
-} PassTask;
-
 /* Applies bias and activation to rows [row0, row0 + rows) of a GEMM's result, keeping the
  * logits when the loss needs them. */
 static void
@@ -147,11 +214,16 @@ conv_forward_slice (void *data, int slice, int n_slices)
   float *columns = model->columns + (size_t) slice * model->columns_floats;
   const int gather_sums = conv_feeds_batch_norm (model, task->index, task->training);
   const int pool = conv_fuses_norm_and_pooling (model, task->index, task->training);
+  const int small_k = conv_uses_small_k (model, layer);
+  const int in_place = conv_reads_in_place (model, layer);
+  int32_t offsets[CNN_SMALL_K_MAX];
   double *sum = model->slice_sums + (size_t) slice * 2 * model->sums_channels;
   int first, end;
   CnnWindow window;
 
   cnn_slice_range (task->batch, slice, n_slices, &first, &end);
+  if (in_place)
+    conv_patch_offsets (layer, offsets);
   for (int c = 0; gather_sums && c < cout; c++)
     sum[c] = sum[model->sums_channels + c] = 0.0;
   layer_window (layer, &window);
@@ -161,17 +233,26 @@ conv_forward_slice (void *data, int slice, int n_slices)
       int samples = end - b0 < chunk ? end - b0 : chunk;
       float *output = layer->output + (size_t) b0 * layer->out_size;
       const size_t rows = (size_t) samples * positions;
+      const float *patches = task->in + (size_t) b0 * layer->in_size;
 
-      if (conv_is_pointwise (layer))
-        cnn_gemm (0, 0, (int) rows, cout, kernel_rows, 1.0f,
-                  task->in + (size_t) b0 * layer->in_size, layer->kernel, 0.0f, output);
+      if (in_place)
+        for (int i = 0; i < samples; i++)
+          conv_forward_in_place (layer, offsets, patches + (size_t) i * layer->in_size,
+                                 output + (size_t) i * layer->out_size);
       else
         {
-          for (int i = 0; i < samples; i++)
-            cnn_im2col (&window, task->in + (size_t) (b0 + i) * layer->in_size,
-                        columns + (size_t) i * positions * kernel_rows);
-          cnn_gemm (0, 0, (int) rows, cout, kernel_rows, 1.0f, columns, layer->kernel, 0.0f,
-                    output);
+          if (!conv_is_pointwise (layer))
+            {
+              for (int i = 0; i < samples; i++)
+                cnn_im2col (&window, task->in + (size_t) (b0 + i) * layer->in_size,
+                            columns + (size_t) i * positions * kernel_rows);
+              patches = columns;
+            }
+          if (small_k)
+            cnn_gemm_small_k ((int) rows, cout, kernel_rows, patches, layer->kernel, output);
+          else
+            cnn_gemm (0, 0, (int) rows, cout, kernel_rows, 1.0f, patches, layer->kernel, 0.0f,
+                      output);
         }
       finish_linear_rows (model, task->index, layer->bias, (size_t) b0 * positions, rows,
                           cout);
@@ -211,6 +292,7 @@ conv_backward_slice (void *data, int slice, int n_slices)
   const size_t kernel_floats = (size_t) kernel_rows * cout;
   float *columns = model->columns + (size_t) slice * model->columns_floats;
   float *partial = model->slice_partials + (size_t) slice * model->partial_floats;
+  const int small_k = conv_uses_small_k (model, layer);
   int first, end;
   CnnWindow window;
 
@@ -232,9 +314,22 @@ conv_backward_slice (void *data, int slice, int n_slices)
   if (conv_is_pointwise (layer))
     {
       /* dK += X^T · dY;  dX = dY · K^T */
-      cnn_gemm (1, 0, kernel_rows, cout, (int) rows, 1.0f, in, dout, 0.0f, partial);
+      if (small_k)
+        cnn_gemm_small_k_transposed_add ((int) rows, cout, kernel_rows, in, dout, partial);
+      else
+        cnn_gemm (1, 0, kernel_rows, cout, (int) rows, 1.0f, in, dout, 0.0f, partial);
       if (din)
         cnn_gemm (0, 1, (int) rows, kernel_rows, cout, 1.0f, dout, layer->kernel, 0.0f, din);
+      return;
+    }
+  if (!din && conv_reads_in_place (model, layer))
+    {
+      int32_t offsets[CNN_SMALL_K_MAX];
+
+      conv_patch_offsets (layer, offsets);
+      for (int b = 0; b < end - first; b++)
+        conv_kernel_gradient_in_place (layer, offsets, in + (size_t) b * layer->in_size,
+                                       dout + (size_t) b * layer->out_size, partial);
       return;
     }
   layer_window (layer, &window);
@@ -247,8 +342,12 @@ conv_backward_slice (void *data, int slice, int n_slices)
       for (int i = 0; i < samples; i++)
         cnn_im2col (&window, in + (size_t) (b0 + i) * layer->in_size,
                     columns + (size_t) i * positions * kernel_rows);
-      cnn_gemm (1, 0, kernel_rows, cout, samples * positions, 1.0f, columns, dout_chunk,
-                b0 == 0 ? 0.0f : 1.0f, partial);
+      if (small_k) /* partial is cleared above: add every chunk */
+        cnn_gemm_small_k_transposed_add (samples * positions, cout, kernel_rows, columns,
+                                         dout_chunk, partial);
+      else
+        cnn_gemm (1, 0, kernel_rows, cout, samples * positions, 1.0f, columns, dout_chunk,
+                  b0 == 0 ? 0.0f : 1.0f, partial);
       if (!din)
         continue;
       /* The columns are consumed: reuse them for dCols = dY · K^T, then scatter back. */
@@ -449,6 +548,75 @@ batch_norm_dx_slice (void *data, int slice, int n_slices)
                                    task->pass.din + row0 * layer->in.c);
 }
 
+/* Whether the backward of the MaxPooling2D at `index` is left to the BatchNormalization
+ * before it (batch_norm_backward reads the pooled gradient and argmax directly): windows
+ * that do not overlap, and a BatchNormalization whose input gradient goes to a buffer of
+ * the ping-pong pair (not the first layer). */
+static int
+pool_backward_deferred (const CnnModel *model, int index, const float *din)
+{
+  const CnnLayer *pool = &model->layers[index];
+  CnnWindow window;
+
+  if (model->reference_passes || din == NULL || index < 2
+      || pool->spec.type != CNN_LAYER_MAX_POOLING2D
+      || model->layers[index - 1].spec.type != CNN_LAYER_BATCH_NORMALIZATION
+      || pool->in.c > CNN_POOLED_MAX_CHANNELS)
+    return 0;
+  layer_window (pool, &window);
+  return cnn_max_pool_windows_disjoint (&window);
+}
+
+/* batch_norm_sums_slice with dy from the deferred pooling's gradient. */
+static void
+batch_norm_pooled_sums_slice (void *data, int slice, int n_slices)
+{
+  PassTask *task = data;
+  CnnModel *model = task->model;
+  const CnnLayer *layer = &model->layers[task->index];
+  const CnnLayer *pool = layer + 1;
+  double *sum = model->slice_sums + (size_t) slice * 2 * model->sums_channels;
+  int first, end;
+  CnnWindow window;
+
+  layer_window (pool, &window);
+  for (int c = 0; c < layer->in.c; c++)
+    sum[c] = sum[model->sums_channels + c] = 0.0;
+  cnn_slice_range (task->batch, slice, n_slices, &first, &end);
+  for (int b = first; b < end; b++)
+    cnn_batch_norm_backward_sums_pooled_add (&window, task->in + (size_t) b * layer->in_size,
+                                             model->deferred_pool_dout
+                                               + (size_t) b * pool->out_size,
+                                             pool->argmax + (size_t) b * pool->out_size,
+                                             layer->norm_mean, layer->norm_inv_std, sum,
+                                             sum + model->sums_channels);
+}
+
+/* batch_norm_dx_slice with dy from the deferred pooling's gradient; dx goes over the
+ * pass's dout buffer, which the pooling left unwritten. */
+static void
+batch_norm_pooled_dx_slice (void *data, int slice, int n_slices)
+{
+  BatchNormBackwardTask *task = data;
+  CnnModel *model = task->pass.model;
+  const CnnLayer *layer = &model->layers[task->pass.index];
+  const CnnLayer *pool = layer + 1;
+  int first, end;
+  CnnWindow window;
+
+  layer_window (pool, &window);
+  cnn_slice_range (task->pass.batch, slice, n_slices, &first, &end);
+  for (int b = first; b < end; b++)
+    cnn_batch_norm_backward_apply_pooled (&window, task->pass.in + (size_t) b * layer->in_size,
+                                          model->deferred_pool_dout
+                                            + (size_t) b * pool->out_size,
+                                          pool->argmax + (size_t) b * pool->out_size,
+                                          layer->norm_mean, layer->norm_inv_std, layer->gamma,
+                                          task->mean_dy, task->mean_dy_xhat,
+                                          task->through_relu,
+                                          task->pass.dout + (size_t) b * layer->in_size);
+}
+
 static void
 batch_norm_backward (PassTask *task)
 {
@@ -461,7 +629,11 @@ batch_norm_backward (PassTask *task)
   BatchNormBackwardTask dx_task = { *task, mean_dy, mean_dy_xhat,
                                     batch_norm_after_relu (model, task->index) };
 
-  cnn_model_run_slices (model, batch_norm_sums_slice, task);
+  const int pooled = model->deferred_pool_layer == task->index + 1;
+
+  model->deferred_pool_layer = -1;
+  cnn_model_run_slices (model, pooled ? batch_norm_pooled_sums_slice : batch_norm_sums_slice,
+                        task);
   batch_norm_total_sums (model, channels, sum_dy, sum_dy_xhat);
   for (int c = 0; c < channels; c++)
     {
@@ -473,7 +645,9 @@ batch_norm_backward (PassTask *task)
     }
   if (task->din)
     {
-      cnn_model_run_slices (model, batch_norm_dx_slice, &dx_task);
+      cnn_model_run_slices (model, pooled ? batch_norm_pooled_dx_slice : batch_norm_dx_slice,
+                            &dx_task);
+      model->gradient_in_dout = pooled;
       if (dx_task.through_relu)
         model->preactivation_layer = task->index - 1;
     }
@@ -533,6 +707,15 @@ dropout_forward_slice (void *data, int slice, int n_slices)
                     layer->output + offset, count);
 }
 
+/* Whether a Dense forward of `batch` rows and `columns` units runs on cnn_gemm_few_rows,
+ * which reads the kernel once where BLAS would copy it first (small batches). */
+static int
+dense_uses_few_rows (const CnnModel *model, int batch, int columns)
+{
+  return model->small_k_gemm && !model->blas_only && batch <= CNN_FEW_ROWS_MAX
+         && columns > 0 && columns % 8 == 0;
+}
+
 /* Dense layers are cut by output units (columns), not samples: the batch is small and the
  * kernel large, so each thread reads half of the kernel. */
 static void
@@ -544,34 +727,12 @@ dense_forward_slice (void *data, int slice, int n_slices)
   int first, end;
 
   cnn_slice_range (out, slice, n_slices, &first, &end);
-  cnn_gemm_strided (0, 0, task->batch, end - first, in, 1.0f, task->in, in,
-                    layer->kernel + first, out, 0.0f, layer->output + first, out);
-}
-
-static void
-dense_backward_slice (void *data, int slice, int n_slices)
-{
-  PassTask *task = data;
-  CnnLayer *layer = &task->model->layers[task->index];
-  const int in = layer->in.c, out = layer->out.c;
-  int first, end;
-
-  /* dK[:, units] += X^T · dY[:, units];  bias[units] += Σ dY[:, units] */
-  cnn_slice_range (out, slice, n_slices, &first, &end);
-  if (layer->bias_grad)
-    for (int b = 0; b < task->batch; b++)
-      for (int j = first; j < end; j++)
-        layer->bias_grad[j] = (b > 0 ? layer->bias_grad[j] : 0.0f)
-                              + task->dout[(size_t) b * out + j];
-  /* beta 0: the gradient is written, not read and added to (the arena is not cleared). */
-  cnn_gemm_strided (1, 0, in, end - first, task->batch, 1.0f, task->in, in,
-                    task->dout + first, out, 0.0f, layer->kernel_grad + first, out);
-  /* dX[:, inputs] = dY · K[inputs, :]^T */
-  if (!task->din)
-    return;
-  cnn_slice_range (in, slice, n_slices, &first, &end);
-  cnn_gemm_strided (0, 1, task->batch, end - first, out, 1.0f, task->dout, out,
-                    layer->kernel + (size_t) first * out, out, 0.0f, task->din + first, in);
+  if (dense_uses_few_rows (task->model, task->batch, end - first))
+    cnn_gemm_few_rows (task->batch, end - first, in, task->in, in, layer->kernel + first, out,
+                       layer->output + first, out);
+  else
+    cnn_gemm_strided (0, 0, task->batch, end - first, in, 1.0f, task->in, in,
+                      layer->kernel + first, out, 0.0f, layer->output + first, out);
 }
 
 static void
@@ -732,6 +893,14 @@ cnn_layer_backward (CnnModel *model, int index, const float *in, float *dout, fl
   PassTask task = { model, index, in, dout, din, batch, model->last_training,
                     dout_is_preactivation };
 
+  /* A MaxPooling2D after a BatchNormalization leaves its gradient to be read from dout and
+   * argmax by that layer's backward: the full-size gradient is never written. */
+  if (pool_backward_deferred (model, index, din))
+    {
+      model->deferred_pool_layer = index;
+      model->deferred_pool_dout = dout;
+      return;
+    }
   /* Conv2D undoes its activation inside its own slices, while the rows are in cache. */
   if (!dout_is_preactivation && layer->spec.type != CNN_LAYER_CONV2D
       && cnn_layer_activation (layer) != CNN_ACTIVATION_LINEAR)
@@ -742,7 +911,7 @@ cnn_layer_backward (CnnModel *model, int index, const float *in, float *dout, fl
       conv_backward (&task);
       break;
     case CNN_LAYER_DENSE:
-      cnn_model_run_slices (model, dense_backward_slice, &task);
+      cnn_dense_backward (&task);
       break;
     case CNN_LAYER_BATCH_NORMALIZATION:
       batch_norm_backward (&task);

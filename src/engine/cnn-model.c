@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cnn-kernels.h"
 #include "cnn-private.h"
+#include "cnn-training-private.h"
 
 #define BUFFER_ALIGNMENT 64
 
@@ -279,6 +281,8 @@ cnn_model_new (int height, int width, int channels, const CnnLayerSpec *layers, 
   model->input_size = (size_t) height * width * channels;
   model->n_layers = n_layers;
   model->seed = seed;
+  model->small_k_gemm = cnn_gemm_small_k_available ();
+  model->fused_update_min_floats = CNN_FUSED_UPDATE_MIN_FLOATS;
   for (int i = 0; i < n_layers; i++)
     model->layers[i].spec = layers[i];
   if (name_layers (model, error) != CNN_OK || resolve_shapes (model, error) != CNN_OK
@@ -457,6 +461,10 @@ cnn_model_backward (CnnModel *model, float *dlast, int dlast_is_preactivation,
     return cnn_error_set (error, CNN_ERROR_INVALID_ARGUMENT,
                           "Back-propagation needs a forward pass first");
   model->preactivation_layer = -1;
+  model->deferred_pool_layer = -1;
+  model->gradient_in_dout = 0;
+  for (int i = 0; i < model->n_layers; i++)
+    model->layers[i].kernel_updated = 0;
   for (int i = model->n_layers - 1; i >= 0; i--)
     {
       const float *in = i > 0 ? model->layers[i - 1].result : model->input_copy;
@@ -469,12 +477,23 @@ cnn_model_backward (CnnModel *model, float *dlast, int dlast_is_preactivation,
                           i == model->n_layers - 1 && dlast_is_preactivation);
       if (model->profiling)
         model->layers[i].backward_seconds += cnn_profile_now () - began;
+      if (model->gradient_in_dout)
+        {
+          model->gradient_in_dout = 0;
+          din = dout; /* the layer wrote its input gradient over its dout */
+        }
       dout = din;
     }
   return CNN_OK;
 }
 
 /* ---------------------------------------------------------------- accessors */
+
+void
+cnn_model_fuse_optimizer (CnnModel *model, CnnOptimizer *optimizer)
+{
+  model->fused_optimizer = optimizer;
+}
 
 void
 cnn_model_input_shape (const CnnModel *model, int *height, int *width, int *channels)

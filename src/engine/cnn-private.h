@@ -11,8 +11,13 @@
 #define CNN_MAX_PARAMS ((int64_t) 1 << 31)
 
 /* im2col is done for as many samples at once as fit in this many floats (at least one),
- * which bounds the scratch memory for big images and batches. */
-#define CNN_COLUMN_CHUNK_FLOATS ((size_t) 1 << 20)
+ * which bounds the scratch memory for big images and batches; 1 MiB, so that a chunk of
+ * small samples (Fashion-MNIST) stays in L2 between im2col and the GEMM. */
+#define CNN_COLUMN_CHUNK_FLOATS ((size_t) 1 << 18)
+
+/* Dense kernels of at least this many floats (4 MiB) get the optimizer update fused into
+ * their backward (CnnModel.fused_optimizer): smaller ones stay in the cache anyway. */
+#define CNN_FUSED_UPDATE_MIN_FLOATS ((size_t) 1 << 20)
 
 /* The most threads a model runs on (cnn_model_set_threads). */
 #define CNN_MAX_THREADS 64
@@ -67,6 +72,10 @@ typedef struct {
    * next layer (norm_deferred). */
   const float *result;
 
+  /* The last backward applied model->fused_optimizer to `kernel` (cnn_model_optimizer_step
+   * then leaves it alone). */
+  int kernel_updated;
+
   /* Wall time spent in this layer's passes since profiling was last reset. */
   double forward_seconds, backward_seconds;
 } CnnLayer;
@@ -102,6 +111,12 @@ struct CnnModel {
                               * already wrote this pass (inference), else -1 */
   int preactivation_layer;   /* a layer whose ReLU the BatchNormalization after it already
                               * undid in its input gradient this backward, else -1 */
+  int deferred_pool_layer;   /* a disjoint MaxPooling2D whose backward the BatchNormalization
+                              * before it does this backward, reading the pooled gradient
+                              * and argmax instead of a stored full-size dy, else -1 */
+  const float *deferred_pool_dout; /* that pooling's dout (batch, out_size) */
+  int gradient_in_dout;      /* the last layer backward left its input gradient in its dout
+                              * buffer rather than in din (cnn_model_backward swaps) */
   float *logits;             /* (capacity, n_outputs): last layer before softmax/sigmoid */
   float *input_gradient;     /* (capacity, h, w, c) when compute_input_gradient, else NULL */
   int compute_input_gradient; /* tests: also back-propagate into the input */
@@ -114,6 +129,15 @@ struct CnnModel {
   int profiling;             /* time each layer's passes (cnn_model_set_profiling) */
   int reference_passes;      /* tests: none of the fused or specialised passes, so that
                               * they can be checked against the plain ones */
+  /* During cnn_model_train_batch: the optimizer, so that the backward of a large Dense
+   * applies it to the kernel block by block while the block is in the cache, instead of
+   * the whole step reading the kernel and its gradient again from memory. NULL otherwise
+   * (the gradient arena is written either way). */
+  CnnOptimizer *fused_optimizer;
+  size_t fused_update_min_floats; /* kernels at least this large; tests lower it */
+  int blas_only;             /* tests: every GEMM on cblas_sgemm, none on the engine's own
+                              * kernels, whose rounding differs (cnn-small-gemm.c) */
+  int small_k_gemm;          /* cnn_gemm_small_k_available (), asked once at creation */
 
   /* Threads: every parallel pass is cut into n_slices slices (cnn-threads.c). */
   int n_threads;

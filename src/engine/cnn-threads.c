@@ -253,7 +253,7 @@ typedef struct {
   CnnOptimizer *optimizer;
   float *params;
   const float *grads;
-  size_t count;
+  size_t base, count;        /* the part [base, base + count) of the arena */
 } OptimizerTask;
 
 static void
@@ -266,15 +266,39 @@ optimizer_slice (void *data, int slice, int n_slices)
   size_t end = lines * (slice + 1) / n_slices * 16;
 
   end = end < task->count ? end : task->count;
+  /* The slots are indexed like the arena: pass the whole arena and absolute offsets. */
   if (first < end)
-    cnn_optimizer_update_range (task->optimizer, task->params, task->grads, first, end);
+    cnn_optimizer_update_range (task->optimizer, task->params, task->grads,
+                                task->base + first, task->base + end);
+}
+
+/* Updates [first, end) of the trainable arena on the model's threads. */
+static void
+update_part (CnnModel *model, CnnOptimizer *optimizer, size_t first, size_t end)
+{
+  OptimizerTask task = { optimizer, model->params, model->grads, first, end - first };
+
+  if (end > first)
+    cnn_model_run_slices (model, optimizer_slice, &task);
 }
 
 void
 cnn_model_optimizer_step (CnnModel *model, CnnOptimizer *optimizer)
 {
-  OptimizerTask task = { optimizer, model->params, model->grads, model->n_trainable };
+  size_t done = 0;
 
-  cnn_model_run_slices (model, optimizer_slice, &task);
+  /* The updated kernels lie in the arena in layer order: update what lies between. The
+   * update is elementwise, so where the arena is cut does not change any number. */
+  for (int i = 0; i < model->n_layers; i++)
+    {
+      CnnLayer *layer = &model->layers[i];
+      if (!layer->kernel_updated)
+        continue;
+      size_t first = (size_t) (layer->kernel_grad - model->grads);
+      update_part (model, optimizer, done, first);
+      done = first + (size_t) layer->in.c * layer->out.c;
+      layer->kernel_updated = 0;
+    }
+  update_part (model, optimizer, done, model->n_trainable);
   cnn_optimizer_set_iterations (optimizer, cnn_optimizer_get_iterations (optimizer) + 1);
 }

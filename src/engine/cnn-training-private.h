@@ -47,8 +47,13 @@ void cnn_reduce_lr_epoch_end (CnnReduceLROnPlateau *reduce_lr, const CnnEpochLog
  * step: disjoint ranges may run on different threads. */
 void cnn_optimizer_update_range (CnnOptimizer *optimizer, float *params, const float *grads,
                                  size_t first, size_t end);
-/* cnn_optimizer_step on the model's threads: the same numbers, the arena cut in slices. */
+/* cnn_optimizer_step on the model's threads: the same numbers, the arena cut in slices,
+ * leaving out the kernels the backward already updated (CnnLayer.kernel_updated). */
 void cnn_model_optimizer_step (CnnModel *model, CnnOptimizer *optimizer);
+
+/* Lets the backward passes of large Dense layers apply `optimizer` to their kernels
+ * (NULL: none do); see CnnModel.fused_optimizer. */
+void cnn_model_fuse_optimizer (CnnModel *model, CnnOptimizer *optimizer);
 
 /* Number of parameters the optimizer was made for. */
 size_t cnn_optimizer_n_params (const CnnOptimizer *optimizer);

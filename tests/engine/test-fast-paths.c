@@ -3,9 +3,13 @@
 //
 // The fast paths (batch statistics gathered by the Conv2D, normalisation applied while
 // pooling, inference Conv2D+BatchNormalization+MaxPooling2D in one pass, the ReLU undone by
-// the BatchNormalization's backward, max-pool gradients written without clearing) do the
-// same float operations in the same order as the plain passes, so they must agree to the
-// bit: every comparison here is exact (tolerance 0).
+// the BatchNormalization's backward, max-pool gradients written without clearing or left
+// to the BatchNormalization's backward, the optimizer applied by the Dense backward block by
+// block) do the same float operations in the same order as the plain passes, so they must
+// agree to the bit: every comparison here is exact (tolerance 0). (The Dense blocks are
+// GEMMs of other shapes: on these small layers OpenBLAS rounds them alike; on large layers
+// test-small-gemm.c bounds the difference.) The small-K kernels of a first Conv2D round
+// differently and are tested in test-small-gemm.c; the models here have none (6 filters).
 
 #include "config.h"
 
@@ -16,6 +20,7 @@
 
 #include "cnn-kernels.h"
 #include "cnn-private.h"
+#include "cnn-training-private.h"
 
 static float
 uniform (CnnRng *rng, float low, float high)
@@ -222,6 +227,8 @@ build_model (int threads, int reference)
   g_assert_nonnull (model);
   g_assert_cmpint (cnn_model_set_threads (model, threads, &error), ==, CNN_OK);
   model->reference_passes = reference;
+  /* Every Dense kernel, however small, gets the optimizer fused into its backward. */
+  model->fused_update_min_floats = 0;
   return model;
 }
 
@@ -237,7 +244,7 @@ typedef struct {
 
 /* Three training steps (batches of 8, 8, 5), then inference on every sample. */
 static void
-train_and_predict (int threads, int reference, Run *run)
+train_and_predict (int threads, int reference, CnnOptimizerType optimizer_type, Run *run)
 {
   float x[N_SAMPLES * SAMPLE_FLOATS];
   int32_t labels[N_SAMPLES];
@@ -253,8 +260,9 @@ train_and_predict (int threads, int reference, Run *run)
     x[i] = uniform (&rng, -1.0f, 1.0f);
   for (int i = 0; i < N_SAMPLES; i++)
     labels[i] = (int32_t) cnn_rng_below (&rng, 4);
-  cnn_optimizer_config_init (&config, CNN_OPTIMIZER_ADAM);
+  cnn_optimizer_config_init (&config, optimizer_type);
   config.learning_rate = 0.02;
+  config.momentum = 0.9; /* SGD: the update with a slot */
   cnn_model_trainable_arena (model, &n_trainable);
   CnnOptimizer *optimizer = cnn_optimizer_new (&config, n_trainable, &error);
   g_assert_nonnull (optimizer);
@@ -272,15 +280,23 @@ train_and_predict (int threads, int reference, Run *run)
   cnn_model_free (model);
 }
 
+/* Also the optimizer applied by the Dense backward, block by block, against the update of
+ * the whole arena after the backward: Adam, RMSprop and SGD with momentum. */
 static void
 test_fused_passes_match_reference (void)
 {
-  for (int threads = 1; threads <= 2; threads++)
+  static const CnnOptimizerType optimizers[] = {
+    CNN_OPTIMIZER_ADAM, CNN_OPTIMIZER_RMSPROP, CNN_OPTIMIZER_SGD,
+  };
+
+  for (int run = 0; run < 6; run++)
     {
+      int threads = 1 + run % 2;
+      CnnOptimizerType optimizer = optimizers[run / 2];
       Run fused, reference;
 
-      train_and_predict (threads, 0, &fused);
-      train_and_predict (threads, 1, &reference);
+      train_and_predict (threads, 0, optimizer, &fused);
+      train_and_predict (threads, 1, optimizer, &reference);
       g_assert_true (memcmp (fused.losses, reference.losses, sizeof fused.losses) == 0);
       g_assert_cmpuint (fused.n_weights, ==, reference.n_weights);
       assert_same_floats (fused.weights, reference.weights, fused.n_weights);
@@ -294,6 +310,57 @@ test_fused_passes_match_reference (void)
       g_free (fused.weights);
       g_free (reference.weights);
     }
+}
+
+/* During a training step the backward of a Dense updates its kernel itself, and the
+ * optimizer step then updates every other weight once and that kernel not again. */
+static void
+test_dense_backward_updates_kernel (void)
+{
+  float x[8 * SAMPLE_FLOATS];
+  int32_t labels[8];
+  CnnModel *model = build_model (2, 0);
+  CnnOptimizerConfig config;
+  CnnError error = { 0 };
+  CnnRng rng;
+  size_t n_trainable;
+  double loss;
+  const int dense = 7, conv = 0;
+
+  cnn_rng_seed (&rng, 23);
+  for (int i = 0; i < 8 * SAMPLE_FLOATS; i++)
+    x[i] = uniform (&rng, -1.0f, 1.0f);
+  for (int i = 0; i < 8; i++)
+    labels[i] = (int32_t) cnn_rng_below (&rng, 4);
+  cnn_optimizer_config_init (&config, CNN_OPTIMIZER_SGD);
+  cnn_model_trainable_arena (model, &n_trainable);
+  CnnOptimizer *optimizer = cnn_optimizer_new (&config, n_trainable, &error);
+  g_assert_cmpint (model->layers[dense].spec.type, ==, CNN_LAYER_DENSE);
+  CnnLayer *dense_layer = &model->layers[dense], *conv_layer = &model->layers[conv];
+  size_t dense_floats = (size_t) dense_layer->in.c * dense_layer->out.c;
+  g_autofree float *dense_before = g_memdup2 (dense_layer->kernel, dense_floats * 4);
+  float conv_before = conv_layer->kernel[0];
+
+  g_assert_cmpint (cnn_model_forward (model, x, 8, 1, NULL, &error), ==, CNN_OK);
+  cnn_model_fuse_optimizer (model, optimizer);
+  g_assert_cmpint (cnn_model_loss (model, CNN_LOSS_SPARSE_CATEGORICAL_CROSSENTROPY, labels, 1,
+                                   &loss, NULL, &error), ==, CNN_OK);
+  cnn_model_fuse_optimizer (model, NULL);
+  /* Plain SGD: w − lr·g, done by the backward for the Dense kernel only. */
+  g_assert_true (dense_layer->kernel_updated);
+  for (size_t i = 0; i < dense_floats; i++)
+    g_assert_cmpfloat (dense_layer->kernel[i], ==,
+                       dense_before[i] - (float) config.learning_rate
+                                         * dense_layer->kernel_grad[i]);
+  g_assert_cmpfloat (conv_layer->kernel[0], ==, conv_before);
+  g_autofree float *dense_updated = g_memdup2 (dense_layer->kernel, dense_floats * 4);
+  cnn_model_optimizer_step (model, optimizer);
+  g_assert_false (dense_layer->kernel_updated);
+  g_assert_true (memcmp (dense_layer->kernel, dense_updated, dense_floats * 4) == 0);
+  g_assert_cmpfloat (conv_layer->kernel[0], ==,
+                     conv_before - (float) config.learning_rate * conv_layer->kernel_grad[0]);
+  cnn_optimizer_free (optimizer);
+  cnn_model_free (model);
 }
 
 /* The gradient arena is not cleared before a backward: every trainable gradient must be
@@ -377,6 +444,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/fast-paths/fused-match-reference",
                    test_fused_passes_match_reference);
   g_test_add_func ("/engine/fast-paths/gradients-overwritten", test_gradients_overwritten);
+  g_test_add_func ("/engine/fast-paths/dense-backward-updates-kernel",
+                   test_dense_backward_updates_kernel);
   g_test_add_func ("/engine/fast-paths/pool-spin-and-sleep", test_pool_spin_and_sleep);
   return g_test_run ();
 }
