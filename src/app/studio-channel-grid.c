@@ -706,6 +706,18 @@ studio_channel_grid_dispose (GObject *object)
   G_OBJECT_CLASS (studio_channel_grid_parent_class)->dispose (object);
 }
 
+/* An open popover must close before the window under it goes away, or GTK asks a
+ * vanished surface where the pointer is. */
+static void
+studio_channel_grid_unmap (GtkWidget *widget)
+{
+  StudioChannelGrid *self = STUDIO_CHANNEL_GRID (widget);
+
+  if (self->popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->popover));
+  GTK_WIDGET_CLASS (studio_channel_grid_parent_class)->unmap (widget);
+}
+
 static void
 studio_channel_grid_finalize (GObject *object)
 {
@@ -731,6 +743,7 @@ studio_channel_grid_class_init (StudioChannelGridClass *klass)
   widget_class->measure = studio_channel_grid_measure;
   widget_class->size_allocate = studio_channel_grid_size_allocate;
   widget_class->snapshot = studio_channel_grid_snapshot;
+  widget_class->unmap = studio_channel_grid_unmap;
   gtk_widget_class_set_css_name (widget_class, "channelgrid");
 }
 

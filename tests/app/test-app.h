@@ -48,4 +48,16 @@ GStrv       test_get_system_data_dirs  (void);
 /* After gtk_init_check(): points the icon theme and the MIME database at `data_dirs`. */
 void        test_use_system_data_dirs  (const char * const *data_dirs);
 
+/* Sanitizer builds run several times slower: there latencies are measured and reported,
+ * and they are asserted in the normal build. */
+static inline gboolean
+test_timing_asserted (void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  return FALSE;
+#else
+  return TRUE;
+#endif
+}
+
 G_END_DECLS

@@ -507,7 +507,8 @@ test_dogs_vs_cats_responsive (Fixture       *fixture,
   g_assert_cmpint (g_array_index (studio_model_page_get_architecture (page)->layers,
                                   CnnLayerSpec, FASHION_DENSE).units, ==, 256);
   g_assert_true (studio_model_page_get_valid (page));
-  g_assert_cmpint (gap.worst, <, 100 * 1000);
+  if (test_timing_asserted ())
+    g_assert_cmpint (gap.worst, <, 100 * 1000);
 }
 
 static double

@@ -207,7 +207,8 @@ test_train_one_epoch (void)
   check_exports (window);
   test_save_widget_png (GTK_WIDGET (window), "window-training.png");
   check_save_and_open (window);
-  g_assert_cmpfloat (worst_gap_ms, <, 100);
+  if (test_timing_asserted ())
+    g_assert_cmpfloat (worst_gap_ms, <, 100);
 
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_until (test_never, NULL, 0.1);
