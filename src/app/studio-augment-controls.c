@@ -44,52 +44,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (StudioAugmentControls, studio_augment_controls, GTK_TYPE_WIDGET)
 
-gboolean
-studio_parse_rescale (const char *text,
-                      double     *rescale)
-{
-  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
-  char *slash, *end;
-  double numerator, denominator = 1;
-
-  if (*stripped == '\0' || g_ascii_strcasecmp (stripped, "none") == 0)
-    {
-      *rescale = 0;
-      return TRUE;
-    }
-
-  slash = strchr (stripped, '/');
-  if (slash != NULL)
-    {
-      *slash = '\0';
-      denominator = g_ascii_strtod (slash + 1, &end);
-      if (end == slash + 1 || *end != '\0' || denominator == 0)
-        return FALSE;
-    }
-  numerator = g_ascii_strtod (stripped, &end);
-  if (end == stripped || *end != '\0')
-    return FALSE;
-  if (!isfinite (numerator / denominator) || numerator / denominator < 0)
-    return FALSE;
-
-  *rescale = numerator / denominator;
-  return TRUE;
-}
-
-char *
-studio_format_rescale (double rescale)
-{
-  double denominator;
-
-  if (rescale == 0)
-    return g_strdup ("");
-  /* 1/255 and its kind read better as the fraction a notebook writes. */
-  denominator = 1 / rescale;
-  if (fabs (denominator - round (denominator)) < 1e-6 * denominator)
-    return g_strdup_printf ("1/%.0f", round (denominator));
-  return g_strdup_printf ("%g", rescale);
-}
-
 static void
 emit_changed (StudioAugmentControls *self)
 {

@@ -26,10 +26,4 @@ void       studio_augment_controls_apply_course_preset (StudioAugmentControls *s
 /* No augmentation, rescale 1/255: what training uses by default. */
 void       studio_augment_controls_reset        (StudioAugmentControls       *self);
 
-/* Parses a rescale factor as a user types it: "1/255", "0.00392", "" or "none" (0). */
-gboolean   studio_parse_rescale                 (const char                  *text,
-                                                 double                      *rescale);
-/* The reverse: 1/255 → "1/255", 0 → "" (no rescale), other values as "%g". */
-char      *studio_format_rescale                (double                       rescale);
-
 G_END_DECLS

@@ -34,25 +34,6 @@ cli_parse_options (GOptionContext *context,
   return FALSE;
 }
 
-char *
-cli_seed_model_path (gboolean idx)
-{
-  const char *name = idx ? "fashion-mnist.json" : "dogs-vs-cats.json";
-  const char *folders[] = { g_getenv ("CONVSTUDIO_DATA_DIR"), PKGDATADIR, SOURCE_DATADIR };
-
-  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
-    {
-      g_autofree char *path = NULL;
-
-      if (folders[i] == NULL)
-        continue;
-      path = g_build_filename (folders[i], "models", name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-    }
-  return g_build_filename (PKGDATADIR, "models", name, NULL);
-}
-
 StudioModelFile *
 cli_load_model (const char  *path,
                 guint32      seed,
@@ -140,29 +121,8 @@ parse_number (const char  *option,
               double      *value,
               GError     **error)
 {
-  const char *slash = strchr (text, '/');
-  char *end = NULL;
-
-  /* "1/255", as Keras users write rescale=1./255. */
-  if (slash != NULL)
-    {
-      g_autofree char *numerator = g_strndup (text, slash - text);
-      double top, bottom;
-
-      if (parse_number (option, numerator, &top, NULL)
-          && parse_number (option, slash + 1, &bottom, NULL) && bottom != 0)
-        {
-          *value = top / bottom;
-          return TRUE;
-        }
-    }
-  else
-    {
-      errno = 0;
-      *value = g_ascii_strtod (text, &end);
-      if (errno == 0 && end != text && *end == '\0')
-        return TRUE;
-    }
+  if (studio_parse_fraction (text, value))
+    return TRUE;
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                _("%s needs a number, not “%s”."), option, text);
   return FALSE;

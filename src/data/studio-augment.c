@@ -393,3 +393,63 @@ studio_augment_apply (const StudioAugmentSettings *settings,
     for (gsize k = 0; k < n_values; k++)
       output[k] *= settings->rescale;
 }
+
+gboolean
+studio_parse_fraction (const char *text,
+                       double     *value)
+{
+  const char *slash;
+  g_autofree char *numerator_text = NULL;
+  double numerator, denominator = 1;
+  char *end;
+
+  g_return_val_if_fail (text != NULL && value != NULL, FALSE);
+
+  slash = strchr (text, '/');
+  numerator_text = slash != NULL ? g_strndup (text, slash - text) : g_strdup (text);
+  numerator = g_ascii_strtod (numerator_text, &end);
+  if (end == numerator_text || *end != '\0')
+    return FALSE;
+  if (slash != NULL)
+    {
+      denominator = g_ascii_strtod (slash + 1, &end);
+      if (end == slash + 1 || *end != '\0' || denominator == 0)
+        return FALSE;
+    }
+  if (!isfinite (numerator / denominator))
+    return FALSE;
+  *value = numerator / denominator;
+  return TRUE;
+}
+
+gboolean
+studio_parse_rescale (const char *text,
+                      double     *rescale)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  double value;
+
+  if (*stripped == '\0' || g_ascii_strcasecmp (stripped, "none") == 0)
+    {
+      *rescale = 0;
+      return TRUE;
+    }
+  if (!studio_parse_fraction (stripped, &value) || value < 0)
+    return FALSE;
+  *rescale = value;
+  return TRUE;
+}
+
+char *
+studio_format_rescale (double rescale)
+{
+  double denominator;
+
+  if (rescale == 0)
+    return g_strdup ("");
+  /* 1/255 and its kind read better as the fraction a notebook writes. */
+  denominator = 1 / rescale;
+  if (fabs (denominator - round (denominator)) < 1e-6 * denominator)
+    return g_strdup_printf ("1/%.0f", round (denominator));
+  return g_strdup_printf ("%g", rescale);
+}

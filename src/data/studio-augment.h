@@ -84,4 +84,15 @@ void studio_augment_apply (const StudioAugmentSettings *settings,
                            int                          channels,
                            float                       *output);
 
+/* A number as Keras users write it: "0.5", or a fraction like "1/255" (rescale=1./255).
+ * FALSE for anything else, a zero denominator or a value that is not finite. */
+gboolean studio_parse_fraction (const char *text,
+                                double     *value);
+/* A rescale factor as a user types it: a fraction, "" or "none" (0, no rescale); not
+ * negative. Surrounding spaces are ignored. */
+gboolean studio_parse_rescale  (const char *text,
+                                double     *rescale);
+/* The reverse: 1/255 → "1/255", 0 → "" (no rescale), other values as "%g". */
+char    *studio_format_rescale (double      rescale);
+
 G_END_DECLS
