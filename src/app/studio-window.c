@@ -14,8 +14,6 @@
 #define LOAD_POLL_MS 100
 
 /* The seed models of the course, by the number of image channels. */
-#define SEED_MODEL_GRAY "fashion-mnist.json"
-#define SEED_MODEL_COLOR "dogs-vs-cats.json"
 
 /* One Open Dataset request; a newer request or Cancel makes it stale. */
 typedef struct
@@ -84,34 +82,28 @@ seed_architecture (StudioDataset *dataset)
                           && studio_dataset_get_width (dataset) == 128
                           && studio_dataset_get_channels (dataset) == 3
                           && studio_dataset_get_n_classes (dataset) == 2;
-  const char *file_name = dogs_vs_cats ? SEED_MODEL_COLOR : SEED_MODEL_GRAY;
-  const char *folders[] = { PKGDATADIR, SOURCE_DATADIR };
+  g_autofree char *path = studio_seed_model_path (dogs_vs_cats ? "dogs-vs-cats"
+                                                                : "fashion-mnist");
+  g_autofree char *json = NULL;
+  StudioArchitecture *architecture;
+  CnnLayerSpec *last;
 
-  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+  if (!g_file_get_contents (path, &json, NULL, NULL))
+    return NULL;
+  architecture = studio_architecture_new_from_json (json, -1, NULL);
+  if (architecture == NULL || architecture->layers->len == 0)
     {
-      g_autofree char *path = g_build_filename (folders[i], "models", file_name, NULL);
-      g_autofree char *json = NULL;
-      StudioArchitecture *architecture;
-      CnnLayerSpec *last;
-
-      if (!g_file_get_contents (path, &json, NULL, NULL))
-        continue;
-      architecture = studio_architecture_new_from_json (json, -1, NULL);
-      if (architecture == NULL || architecture->layers->len == 0)
-        {
-          g_clear_pointer (&architecture, studio_architecture_free);
-          continue;
-        }
-      /* One output per class of this dataset. */
-      last = &g_array_index (architecture->layers, CnnLayerSpec, architecture->layers->len - 1);
-      if (last->type == CNN_LAYER_DENSE)
-        last->units = (int) studio_dataset_get_n_classes (dataset);
-      architecture->height = studio_dataset_get_height (dataset);
-      architecture->width = studio_dataset_get_width (dataset);
-      architecture->channels = studio_dataset_get_channels (dataset);
-      return architecture;
+      g_clear_pointer (&architecture, studio_architecture_free);
+      return NULL;
     }
-  return NULL;
+  /* One output per class of this dataset. */
+  last = &g_array_index (architecture->layers, CnnLayerSpec, architecture->layers->len - 1);
+  if (last->type == CNN_LAYER_DENSE)
+    last->units = (int) studio_dataset_get_n_classes (dataset);
+  architecture->height = studio_dataset_get_height (dataset);
+  architecture->width = studio_dataset_get_width (dataset);
+  architecture->channels = studio_dataset_get_channels (dataset);
+  return architecture;
 }
 
 static void

@@ -366,7 +366,8 @@ prepare_model (Run                   *run,
     {
       model_path = options->model != NULL
                      ? g_strdup (options->model)
-                     : cli_seed_model_path (studio_path_is_idx (options->dataset));
+                     : studio_seed_model_path (studio_path_is_idx (options->dataset)
+                                                  ? "fashion-mnist" : "dogs-vs-cats");
       run->file = cli_load_model (model_path, config->seed, error);
       if (run->file == NULL)
         return FALSE;

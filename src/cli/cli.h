@@ -30,10 +30,6 @@ int  cli_fail (const GError *error);
 /* Parses the options of a subcommand; on an error prints it with a hint and returns FALSE. */
 gboolean cli_parse_options (GOptionContext *context, int *argc, char ***argv);
 
-/* The seed model shipped for a dataset: fashion-mnist.json for IDX data, else
- * dogs-vs-cats.json. Found installed, or in the source tree when run from a build. */
-char *cli_seed_model_path (gboolean idx);
-
 /* A model file (.safetensors, with its weights and training state) or a Keras
  * model.to_json() architecture (built with fresh weights from `seed`). */
 StudioModelFile *cli_load_model (const char *path, guint32 seed, GError **error);

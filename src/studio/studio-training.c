@@ -74,6 +74,27 @@ studio_training_config_init_recipe (StudioTrainingConfig *config,
   return FALSE;
 }
 
+char *
+studio_seed_model_path (const char *recipe)
+{
+  g_autofree char *name = g_strconcat (recipe, ".json", NULL);
+  const char *folders[] = { g_getenv ("CONVSTUDIO_DATA_DIR"), PKGDATADIR, SOURCE_DATADIR };
+
+  g_return_val_if_fail (recipe != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (folders[i] == NULL)
+        continue;
+      path = g_build_filename (folders[i], "models", name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  return g_build_filename (PKGDATADIR, "models", name, NULL);
+}
+
 /* ---------------------------------------------------------------- callback keywords */
 
 static gboolean

@@ -41,6 +41,11 @@ void     studio_training_config_init (StudioTrainingConfig *config);
 gboolean studio_training_config_init_recipe (StudioTrainingConfig *config,
                                              const char           *recipe);
 
+/* The seed model (Keras model.to_json()) shipped for a recipe, "fashion-mnist" or
+ * "dogs-vs-cats": from $CONVSTUDIO_DATA_DIR/models, the installed data, or the source tree
+ * when run from a build — the first that exists (else the installed path). */
+char    *studio_seed_model_path (const char *recipe);
+
 /* Parses Keras-style keyword lists for the callbacks, as a user would write them in
  * Python: "patience=10,monitor=val_loss,min_delta=0,restore_best_weights=true" or just a
  * number (the patience); "monitor=val_accuracy,patience=2,factor=0.5,min_lr=0.00001". */
