@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "studio-export.h"
+#include "studio-format.h"
 
 guint
 studio_argmax (const float *values,
@@ -155,23 +156,10 @@ static void
 append_number (GString *line,
                double   value)
 {
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
   if (!isfinite (value))
-    {
-      g_string_append (line, isnan (value) ? "nan" : value > 0 ? "inf" : "-inf");
-      return;
-    }
-  for (int digits = 1; digits <= 17; digits++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buffer, sizeof buffer, format, value);
-      if (g_ascii_strtod (buffer, NULL) == value)
-        break;
-    }
-  g_string_append (line, buffer);
+    g_string_append (line, isnan (value) ? "nan" : value > 0 ? "inf" : "-inf");
+  else
+    studio_format_append_double (line, value);
 }
 
 char *

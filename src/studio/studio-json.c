@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "studio-error.h"
+#include "studio-format.h"
 #include "studio-json-private.h"
 
 /* A hostile document could nest arrays deeply enough to exhaust the stack of json-glib's
@@ -179,20 +180,9 @@ void
 studio_json_append_double (GString *out,
                            double   value)
 {
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
   if (append_non_finite (out, value) || append_integral (out, value))
     return;
-  for (int precision = 1; precision <= 17; precision++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
-      g_ascii_formatd (buffer, sizeof buffer, format, value);
-      if (g_ascii_strtod (buffer, NULL) == value)
-        break;
-    }
-  g_string_append (out, buffer);
+  studio_format_append_double (out, value);
 }
 
 gboolean
