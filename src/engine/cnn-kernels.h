@@ -50,7 +50,8 @@ void cnn_gemm_strided (int transpose_a, int transpose_b, int m, int n, int k, fl
 int  cnn_gemm_small_k_available (void);
 /* Tests: 0 keeps these kernels on their AVX2 forms, 1 (the default) lets them use AVX-512. */
 void cnn_gemm_small_k_allow_avx512 (int allowed);
-/* c (m, n) = a (m, k) · b (k, n). */
+/* c (m, n) = a (m, k) · b (k, n); this one takes any k (cnn-winograd.c's GEMMs have 16
+ * to 1,024). */
 void cnn_gemm_small_k (int m, int n, int k, const float *a, const float *b, float *c);
 /* c (k, n) += aᵀ · d, a (m, k) and d (m, n): a weight gradient over m rows. */
 void cnn_gemm_small_k_transposed_add (int m, int n, int k, const float *a, const float *d,
@@ -70,6 +71,39 @@ void cnn_gemm_small_k_gather_transposed_add (int m, int n, int k, const float *i
 #define CNN_FEW_ROWS_MAX 16
 void cnn_gemm_few_rows (int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                         float *c, int ldc);
+
+/* 3×3 stride-1 convolutions by Winograd's F(4×4, 3×3) (cnn-winograd.c): 4 times fewer
+ * multiply-adds than im2col + GEMM, the same result up to rounding. For one NHWC sample,
+ * out (out_h, out_w, out_c) = the correlation of in (in_h, in_w, in_c), zero outside, with
+ * a (3, 3, in_c, out_c) kernel, the first window's top-left cell at (−pad_top, −pad_left);
+ * no bias. */
+typedef struct {
+  int in_h, in_w, in_c;
+  int out_h, out_w, out_c;
+  int pad_top, pad_left;
+} CnnWinogradShape;
+#define CNN_WINOGRAD_MIN_CHANNELS 16
+/* Whether it runs here for these channel counts: both at least CNN_WINOGRAD_MIN_CHANNELS
+ * and multiples of 8, on a CPU with the small-K kernels (cnn_gemm_small_k_available). */
+int    cnn_winograd_fits (int in_c, int out_c);
+/* Floats of scratch one cnn_winograd_correlate call needs (one per thread). */
+size_t cnn_winograd_scratch_floats (int in_c, int out_c);
+/* u (36, in_c, out_c): the transformed HWIO kernel (3, 3, in_c, out_c). */
+void   cnn_winograd_kernel (const float *kernel, int in_c, int out_c, float *u);
+/* turned (3, 3, out_c, in_c): the kernel of the input gradient — the kernel (3, 3, in_c,
+ * out_c) turned by 180° with its channels swapped; the input gradient is the correlation
+ * of dout with it, padding 2 − pad. */
+void   cnn_winograd_turn_kernel (const float *kernel, int in_c, int out_c, float *turned);
+void   cnn_winograd_correlate (const CnnWinogradShape *shape, const float *u, const float *in,
+                               float *out, float *scratch);
+/* The weight gradient the same way, for the forward `shape`: du (36, in_c, out_c) += the
+ * transformed gradient of one sample, in (in_h, in_w, in_c) and dout (out_h, out_w,
+ * out_c); after the last sample, cnn_winograd_kernel_gradient turns du into the HWIO
+ * kernel gradient (3, 3, in_c, out_c) (written, not added). */
+void   cnn_winograd_kernel_gradient_add (const CnnWinogradShape *shape, const float *in,
+                                         const float *dout, float *du, float *scratch);
+void   cnn_winograd_kernel_gradient (const float *du, int in_c, int out_c,
+                                     float *kernel_grad);
 
 /* in (in_h, in_w, channels) → columns (out_h · out_w, window_h · window_w · channels),
  * zeros where the window covers padding. Row order matches an HWIO kernel. */

@@ -54,6 +54,36 @@ conv_reads_in_place (const CnnModel *model, const CnnLayer *layer)
          && (layer->out.w - 1) * layer->stride_w + layer->window_w <= layer->in.w;
 }
 
+int
+cnn_conv_winograd_fits (const CnnLayer *layer)
+{
+  return layer->spec.type == CNN_LAYER_CONV2D && layer->window_h == 3 && layer->window_w == 3
+         && layer->stride_h == 1 && layer->stride_w == 1 && layer->out.h >= 4
+         && layer->out.w >= 4 && cnn_winograd_fits (layer->in.c, layer->out.c);
+}
+
+static int
+conv_uses_winograd (const CnnModel *model, const CnnLayer *layer)
+{
+  return !model->blas_only && cnn_conv_winograd_fits (layer);
+}
+
+/* The correlation the Winograd pass computes: the forward (in → out), or the input
+ * gradient (dout → din, the kernel turned, padding 2 − pad). */
+static CnnWinogradShape
+conv_winograd_shape (const CnnLayer *layer, int input_gradient)
+{
+  const CnnShape *from = input_gradient ? &layer->out : &layer->in;
+  const CnnShape *to = input_gradient ? &layer->in : &layer->out;
+
+  return (CnnWinogradShape) {
+    .in_h = from->h, .in_w = from->w, .in_c = from->c,
+    .out_h = to->h, .out_w = to->w, .out_c = to->c,
+    .pad_top = input_gradient ? 2 - layer->pad_top : layer->pad_top,
+    .pad_left = input_gradient ? 2 - layer->pad_left : layer->pad_left,
+  };
+}
+
 /* offsets (window_h · window_w · in.c): where element kk of a patch (an HWIO kernel row)
  * lies in the input sample, from the patch's first cell. */
 static void
@@ -123,7 +153,8 @@ conv_chunk_samples (const CnnModel *model, const CnnLayer *layer)
 static int
 conv_forward_chunk_samples (const CnnModel *model, const CnnLayer *layer)
 {
-  int by_columns = conv_is_pointwise (layer) ? INT32_MAX : conv_chunk_samples (model, layer);
+  int by_columns = conv_is_pointwise (layer) || conv_uses_winograd (model, layer)
+                   ? INT32_MAX : conv_chunk_samples (model, layer);
   size_t by_output = CONV_OUTPUT_CHUNK_FLOATS / layer->out_size;
   int chunk = by_output < (size_t) by_columns ? (int) by_output : by_columns;
 
@@ -216,6 +247,8 @@ conv_forward_slice (void *data, int slice, int n_slices)
   const int pool = conv_fuses_norm_and_pooling (model, task->index, task->training);
   const int small_k = conv_uses_small_k (model, layer);
   const int in_place = conv_reads_in_place (model, layer);
+  const int winograd = conv_uses_winograd (model, layer);
+  const CnnWinogradShape shape = conv_winograd_shape (layer, 0);
   int32_t offsets[CNN_SMALL_K_MAX];
   double *sum = model->slice_sums + (size_t) slice * 2 * model->sums_channels;
   int first, end;
@@ -235,7 +268,12 @@ conv_forward_slice (void *data, int slice, int n_slices)
       const size_t rows = (size_t) samples * positions;
       const float *patches = task->in + (size_t) b0 * layer->in_size;
 
-      if (in_place)
+      if (winograd)
+        for (int i = 0; i < samples; i++)
+          cnn_winograd_correlate (&shape, model->winograd_kernel,
+                                  patches + (size_t) i * layer->in_size,
+                                  output + (size_t) i * layer->out_size, columns);
+      else if (in_place)
         for (int i = 0; i < samples; i++)
           conv_forward_in_place (layer, offsets, patches + (size_t) i * layer->in_size,
                                  output + (size_t) i * layer->out_size);
@@ -269,13 +307,48 @@ conv_forward (PassTask *task)
   CnnModel *model = task->model;
   const int pool = conv_fuses_norm_and_pooling (model, task->index, task->training);
 
+  const CnnLayer *layer = &model->layers[task->index];
+
   if (pool)
     batch_norm_inference_statistics (&model->layers[task->index + 1]);
+  if (conv_uses_winograd (model, layer))
+    cnn_winograd_kernel (layer->kernel, layer->in.c, layer->out.c, model->winograd_kernel);
   cnn_model_run_slices (model, conv_forward_slice, task);
   if (conv_feeds_batch_norm (model, task->index, task->training))
     model->sums_ready_layer = task->index + 1;
   if (pool)
     model->pooled_ahead_layer = task->index + 2;
+}
+
+/* Floats of a slice's kernel-gradient sums: the kernel's, or on the Winograd pass its
+ * transformed size (36, in.c, out.c). */
+static size_t
+conv_partial_kernel_floats (const CnnModel *model, const CnnLayer *layer)
+{
+  return (conv_uses_winograd (model, layer) ? 36 : (size_t) layer->window_h * layer->window_w)
+         * layer->in.c * layer->out.c;
+}
+
+/* The Winograd backward of `samples` samples from `in`, `dout` (dout already before the
+ * activation): the transformed kernel gradient added to partial (36, in.c, out.c), and the
+ * input gradient into din unless NULL, with the turned kernel in model->winograd_kernel. */
+static void
+conv_backward_winograd (const CnnModel *model, const CnnLayer *layer, const float *in,
+                        const float *dout, float *din, int samples, float *partial,
+                        float *scratch)
+{
+  const CnnWinogradShape forward = conv_winograd_shape (layer, 0);
+  const CnnWinogradShape backward = conv_winograd_shape (layer, 1);
+
+  for (int b = 0; b < samples; b++)
+    {
+      const float *dout_sample = dout + (size_t) b * layer->out_size;
+      cnn_winograd_kernel_gradient_add (&forward, in + (size_t) b * layer->in_size, dout_sample,
+                                        partial, scratch);
+      if (din)
+        cnn_winograd_correlate (&backward, model->winograd_kernel, dout_sample,
+                                din + (size_t) b * layer->in_size, scratch);
+    }
 }
 
 /* Each slice leaves its share of the kernel and bias gradients in its partial buffer
@@ -289,7 +362,7 @@ conv_backward_slice (void *data, int slice, int n_slices)
   const int positions = layer->out.h * layer->out.w;
   const int cout = layer->out.c;
   const int kernel_rows = layer->window_h * layer->window_w * layer->in.c;
-  const size_t kernel_floats = (size_t) kernel_rows * cout;
+  const size_t kernel_floats = conv_partial_kernel_floats (model, layer);
   float *columns = model->columns + (size_t) slice * model->columns_floats;
   float *partial = model->slice_partials + (size_t) slice * model->partial_floats;
   const int small_k = conv_uses_small_k (model, layer);
@@ -320,6 +393,11 @@ conv_backward_slice (void *data, int slice, int n_slices)
         cnn_gemm (1, 0, kernel_rows, cout, (int) rows, 1.0f, in, dout, 0.0f, partial);
       if (din)
         cnn_gemm (0, 1, (int) rows, kernel_rows, cout, 1.0f, dout, layer->kernel, 0.0f, din);
+      return;
+    }
+  if (conv_uses_winograd (model, layer))
+    {
+      conv_backward_winograd (model, layer, in, dout, din, end - first, partial, columns);
       return;
     }
   if (!din && conv_reads_in_place (model, layer))
@@ -366,9 +444,18 @@ conv_backward (PassTask *task)
 {
   CnnModel *model = task->model;
   CnnLayer *layer = &model->layers[task->index];
-  const size_t kernel_floats = (size_t) layer->window_h * layer->window_w * layer->in.c
-                               * layer->out.c;
+  const int winograd = conv_uses_winograd (model, layer);
+  const size_t kernel_floats = conv_partial_kernel_floats (model, layer);
+  /* The Winograd pass sums the transformed gradient, then transforms it back. */
+  float *kernel_sum = winograd ? model->winograd_kernel : layer->kernel_grad;
 
+  if (task->din && winograd)
+    {
+      /* The turned kernel goes after the room of its transform. */
+      float *turned = model->winograd_kernel + 36 * (size_t) layer->in.c * layer->out.c;
+      cnn_winograd_turn_kernel (layer->kernel, layer->in.c, layer->out.c, turned);
+      cnn_winograd_kernel (turned, layer->out.c, layer->in.c, model->winograd_kernel);
+    }
   cnn_model_run_slices (model, conv_backward_slice, task);
   for (int slice = 0; slice < model->n_slices; slice++)
     {
@@ -376,17 +463,19 @@ conv_backward (PassTask *task)
       /* The first slice writes, the others add: the arena is not cleared beforehand. */
       if (slice == 0)
         {
-          memcpy (layer->kernel_grad, partial, kernel_floats * sizeof (float));
+          memcpy (kernel_sum, partial, kernel_floats * sizeof (float));
           if (layer->bias_grad)
             memcpy (layer->bias_grad, partial + kernel_floats,
                     (size_t) layer->out.c * sizeof (float));
           continue;
         }
       for (size_t i = 0; i < kernel_floats; i++)
-        layer->kernel_grad[i] += partial[i];
+        kernel_sum[i] += partial[i];
       for (int c = 0; layer->bias_grad && c < layer->out.c; c++)
         layer->bias_grad[c] += partial[kernel_floats + c];
     }
+  if (winograd)
+    cnn_winograd_kernel_gradient (kernel_sum, layer->in.c, layer->out.c, layer->kernel_grad);
 }
 
 /* Rows (positions of all samples) of slice `slice` of a batch for an NHWC layer. */

@@ -327,7 +327,7 @@ static size_t
 lay_out_batch_buffers (CnnModel *model, int capacity, char *block)
 {
   size_t offset = 0, largest = model->input_size, columns_floats = 0, partial_floats = 0;
-  size_t sums_channels = 0;
+  size_t sums_channels = 0, winograd_floats = 0;
   const size_t n_slices = (size_t) model->n_slices;
 #define PLACE(field, count, type)                                   \
   do {                                                               \
@@ -350,6 +350,19 @@ lay_out_batch_buffers (CnnModel *model, int capacity, char *block)
           size_t kernel_floats = (size_t) layer->params + 1;
           partial_floats = kernel_floats > partial_floats ? kernel_floats : partial_floats;
         }
+      if (cnn_conv_winograd_fits (layer))
+        {
+          size_t transformed = 36 * (size_t) layer->in.c * layer->out.c;
+          size_t turned = 9 * (size_t) layer->in.c * layer->out.c; /* in the backward */
+          size_t forward = cnn_winograd_scratch_floats (layer->in.c, layer->out.c);
+          size_t backward = cnn_winograd_scratch_floats (layer->out.c, layer->in.c);
+          if (transformed + turned > winograd_floats)
+            winograd_floats = transformed + turned;
+          if (transformed + layer->out.c > partial_floats)
+            partial_floats = transformed + layer->out.c;
+          columns_floats = forward > columns_floats ? forward : columns_floats;
+          columns_floats = backward > columns_floats ? backward : columns_floats;
+        }
       if (layer->spec.type == CNN_LAYER_BATCH_NORMALIZATION
           && (size_t) layer->out.c > sums_channels)
         sums_channels = (size_t) layer->out.c;
@@ -369,6 +382,7 @@ lay_out_batch_buffers (CnnModel *model, int capacity, char *block)
   sums_channels = (sums_channels + 7) / 8 * 8;
   PLACE (model->columns, n_slices * columns_floats, float);
   PLACE (model->slice_partials, n_slices * partial_floats, float);
+  PLACE (model->winograd_kernel, winograd_floats, float);
   PLACE (model->slice_sums, n_slices * 2 * sums_channels, double);
   PLACE (model->logits, (size_t) capacity * model->layers[model->n_layers - 1].out_size, float);
 #undef PLACE

@@ -100,9 +100,13 @@ struct CnnModel {
   float *grad_front;         /* (capacity, largest layer size): gradient ping-pong */
   float *grad_back;          /* (capacity, largest layer size) */
   float *columns;            /* (n_slices, columns_floats): each slice's im2col of a chunk */
-  size_t columns_floats;     /* room for at least one sample of every Conv2D */
+  size_t columns_floats;     /* room for at least one sample of every Conv2D, and for its
+                              * Winograd scratch (cnn_winograd_scratch_floats) */
+  float *winograd_kernel;    /* (36, in.c, out.c) of the Conv2D whose pass is running, when
+                              * it runs on cnn-winograd.c, then room for its turned kernel
+                              * (3, 3, out.c, in.c); sized for the largest */
   float *slice_partials;     /* (n_slices, partial_floats): a slice's weight-gradient sums */
-  size_t partial_floats;     /* largest Conv2D kernel + bias */
+  size_t partial_floats;     /* largest Conv2D kernel (or its Winograd transform) + bias */
   double *slice_sums;        /* (n_slices, 2, sums_channels): a slice's channel statistics */
   int sums_channels;         /* most channels of a BatchNormalization */
   int sums_ready_layer;      /* a BatchNormalization whose batch Σx and Σx² the Conv2D
@@ -136,7 +140,8 @@ struct CnnModel {
   CnnOptimizer *fused_optimizer;
   size_t fused_update_min_floats; /* kernels at least this large; tests lower it */
   int blas_only;             /* tests: every GEMM on cblas_sgemm, none on the engine's own
-                              * kernels, whose rounding differs (cnn-small-gemm.c) */
+                              * kernels, whose rounding differs (cnn-small-gemm.c), and
+                              * no Winograd convolution (cnn-winograd.c) */
   int small_k_gemm;          /* cnn_gemm_small_k_available (), asked once at creation */
 
   /* Threads: every parallel pass is cut into n_slices slices (cnn-threads.c). */
@@ -181,6 +186,10 @@ void cnn_layer_forward (CnnModel *model, int index, const float *in, int batch, 
  * NULL when no one needs it (the first layer). */
 void cnn_layer_backward (CnnModel *model, int index, const float *in, float *dout, float *din,
                          int batch, int dout_is_preactivation);
+/* Whether the layer is a Conv2D that Winograd's F(4×4, 3×3) can do (cnn-winograd.c): a 3×3
+ * kernel, stride 1, an output of at least 4×4, and channel counts cnn_winograd_fits
+ * takes. Its forward and input gradient then run on it, unless the model is blas_only. */
+int  cnn_conv_winograd_fits (const CnnLayer *layer);
 
 /* cnn-model.c */
 /* Fills the gradient arena (every trainable weight) by back-propagating `dlast`

@@ -17,6 +17,7 @@
 
 #include <glib.h>
 
+#include "cnn-kernels.h"
 #include "cnn-private.h"
 
 typedef struct {
@@ -261,6 +262,25 @@ test_conv2d_activations (void)
 {
   for (int activation = 0; activation < CNN_N_ACTIVATIONS; activation++)
     check_model (conv_model (5, 3, 1, CNN_PADDING_SAME, 1, activation), 2, 1, &smooth);
+}
+
+/* A 3×3 stride-1 Conv2D between 16 channels runs on Winograd's F(4×4, 3×3)
+ * (cnn-winograd.c): forward, input gradient and kernel gradient. */
+static void
+test_conv2d_winograd (void)
+{
+  for (int padding = CNN_PADDING_VALID; padding <= CNN_PADDING_SAME; padding++)
+    {
+      CnnLayerSpec spec;
+
+      cnn_layer_spec_init (&spec, CNN_LAYER_CONV2D);
+      spec.filters = 16;
+      spec.padding = padding;
+      CnnModel *model = build (7, 6, 16, &spec, 1);
+      g_assert_true (cnn_conv_winograd_fits (&model->layers[0])
+                     == cnn_gemm_small_k_available ());
+      check_model (model, 2, 1, &smooth);
+    }
 }
 
 /* A big image is convolved a few samples at a time (im2col in chunks): the kernel and
@@ -589,6 +609,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/engine/gradient/conv2d-padding-strides", test_conv2d_padding_and_strides);
   g_test_add_func ("/engine/gradient/conv2d-activations", test_conv2d_activations);
   g_test_add_func ("/engine/gradient/conv2d-chunks", test_conv2d_chunks);
+  g_test_add_func ("/engine/gradient/conv2d-winograd", test_conv2d_winograd);
   g_test_add_func ("/engine/gradient/pooling", test_pooling);
   g_test_add_func ("/engine/gradient/global-average-pooling", test_global_average_pooling);
   g_test_add_func ("/engine/gradient/batch-normalization", test_batch_normalization);
