@@ -305,9 +305,8 @@ static void
 conv_forward (PassTask *task)
 {
   CnnModel *model = task->model;
-  const int pool = conv_fuses_norm_and_pooling (model, task->index, task->training);
-
   const CnnLayer *layer = &model->layers[task->index];
+  const int pool = conv_fuses_norm_and_pooling (model, task->index, task->training);
 
   if (pool)
     batch_norm_inference_statistics (&model->layers[task->index + 1]);
