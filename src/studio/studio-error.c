@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "studio-error.h"
 
 G_DEFINE_QUARK (studio-model-error-quark, studio_model_error)
@@ -50,7 +52,8 @@ studio_set_error_from_cnn (GError         **error,
     }
 
   /* An engine that failed without saying why still gets a readable sentence. */
-  message = cnn_error->message[0] != '\0' ? cnn_error->message : "the engine reported an error";
+  message = cnn_error->message[0] != '\0' ? cnn_error->message
+                                          : _("the engine reported an error");
   g_set_error (error, STUDIO_MODEL_ERROR, studio_model_error_from_cnn_status (cnn_error->status),
                "%s%.*s", prefix != NULL ? prefix : "", CNN_MESSAGE_MAX, message);
 }

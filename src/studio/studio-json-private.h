@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define STUDIO_JSON_MAX_DEPTH 64
 
 /* Parses `text` (length bytes, or NUL-terminated when length < 0) after checking its
- * nesting depth. `what` names the document in messages ("The model JSON"). */
+ * nesting depth. `what` names the document in messages, translated: _("The model JSON"). */
 JsonNode *studio_json_parse (const char  *text,
                              gssize       length,
                              const char  *what,

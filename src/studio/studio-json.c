@@ -5,6 +5,8 @@
 
 #include <math.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "studio-error.h"
 #include "studio-format.h"
 #include "studio-json-private.h"
@@ -67,13 +69,15 @@ studio_json_parse (const char  *text,
   if (memchr (text, '\0', text_length) != NULL || !g_utf8_validate (text, text_length, NULL))
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID,
-                   "%s is not JSON text: it holds bytes that are not UTF-8 text", what);
+                   /* Translators: %s names the document, e.g. “The model JSON”. */
+                   _("%s is not JSON text: it holds bytes that are not UTF-8 text"), what);
       return NULL;
     }
   if (!check_depth (text, text_length, &depth))
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_LIMIT,
-                   "%s nests arrays and objects more than %d levels deep", what,
+                   /* Translators: %s names the document, e.g. “The model JSON”. */
+                   _("%s nests arrays and objects more than %d levels deep"), what,
                    STUDIO_JSON_MAX_DEPTH);
       return NULL;
     }
@@ -82,13 +86,15 @@ studio_json_parse (const char  *text,
   if (!json_parser_load_from_data (parser, text, (gssize) text_length, &parse_error))
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID,
-                   "%s is not valid JSON: %s", what, parse_error->message);
+                   /* Translators: the first %s names the document, e.g. “The model JSON”; the
+                    * second is the JSON parser's explanation. */
+                   _("%s is not valid JSON: %s"), what, parse_error->message);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
     {
-      g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID,
-                   "%s is empty", what);
+      /* Translators: %s names the document, e.g. “The model JSON”. */
+      g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID, _("%s is empty"), what);
       return NULL;
     }
   return json_parser_steal_root (parser);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "studio-json-private.h"
 #include "studio-model-file-private.h"
 #include "studio-model-json-private.h"
@@ -67,7 +69,7 @@ read_exactly (Reader   *reader,
     return FALSE;
   if (bytes_read != length)
     {
-      set_error (error, STUDIO_MODEL_ERROR_TRUNCATED, "the file ends unexpectedly");
+      set_error (error, STUDIO_MODEL_ERROR_TRUNCATED, _("the file ends unexpectedly"));
       return FALSE;
     }
   return TRUE;
@@ -103,8 +105,8 @@ read_header (Reader  *reader,
   if (reader->file_size < sizeof header_length)
     {
       set_error (error, STUDIO_MODEL_ERROR_NOT_MODEL_FILE,
-                 "it is not a safetensors model file (it is only %" G_GUINT64_FORMAT
-                 " bytes long)", reader->file_size);
+                 _("it is not a safetensors model file (it is only %llu bytes long)"),
+                 (unsigned long long) reader->file_size);
       return FALSE;
     }
   if (!read_exactly (reader, &header_length, sizeof header_length, error))
@@ -114,9 +116,10 @@ read_header (Reader  *reader,
       || header_length > reader->file_size - sizeof header_length)
     {
       set_error (error, STUDIO_MODEL_ERROR_NOT_MODEL_FILE,
-                 "it is not a safetensors model file (its first 8 bytes give a header of "
-                 "%" G_GUINT64_FORMAT " bytes in a file of %" G_GUINT64_FORMAT ")",
-                 header_length, reader->file_size);
+                 /* Translators: the header length the file claims, then the file's length. */
+                 _("it is not a safetensors model file (its first 8 bytes give a header of "
+                   "%llu bytes in a file of %llu)"),
+                 (unsigned long long) header_length, (unsigned long long) reader->file_size);
       return FALSE;
     }
   text = g_malloc (header_length + 1);
@@ -128,16 +131,17 @@ read_header (Reader  *reader,
   if (header_length == 0 || text[0] != '{')
     {
       set_error (error, STUDIO_MODEL_ERROR_NOT_MODEL_FILE,
-                 "it is not a safetensors model file (no JSON header)");
+                 _("it is not a safetensors model file (no JSON header)"));
       return FALSE;
     }
-  reader->header = studio_json_parse (text, (gssize) header_length, "The file's header", error);
+  reader->header = studio_json_parse (text, (gssize) header_length, _("The file's header"),
+                                      error);
   if (reader->header == NULL)
     return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (reader->header))
     {
       set_error (error, STUDIO_MODEL_ERROR_NOT_MODEL_FILE,
-                 "it is not a safetensors model file (its header is not a JSON object)");
+                 _("it is not a safetensors model file (its header is not a JSON object)"));
       return FALSE;
     }
   return TRUE;
@@ -153,7 +157,7 @@ parse_shape (JsonArray    *shape,
   if (shape == NULL || rank > MAX_RANK)
     {
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                 "tensor '%s' has no valid shape", entry->name);
+                 _("tensor '%s' has no valid shape"), entry->name);
       return FALSE;
     }
   entry->rank = (int) rank;
@@ -162,7 +166,7 @@ parse_shape (JsonArray    *shape,
         || entry->shape[d] < 0)
       {
         set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                   "tensor '%s' has a shape with a size that is not a whole number ≥ 0",
+                   _("tensor '%s' has a shape with a size that is not a whole number ≥ 0"),
                    entry->name);
         return FALSE;
       }
@@ -184,7 +188,7 @@ parse_offsets (JsonArray    *offsets,
       || begin < 0 || end < begin)
     {
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                 "tensor '%s' has invalid data_offsets", entry->name);
+                 _("tensor '%s' has invalid data_offsets"), entry->name);
       return FALSE;
     }
   entry->begin = (guint64) begin;
@@ -195,8 +199,10 @@ parse_offsets (JsonArray    *offsets,
   if (entry->end - entry->begin != expected)
     {
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                 "tensor '%s' has %" G_GUINT64_FORMAT " bytes of data but its shape needs %"
-                 G_GUINT64_FORMAT, entry->name, entry->end - entry->begin, expected);
+                 /* Translators: a tensor's name, the bytes the file gives it, and the bytes it
+                  * needs. */
+                 _("tensor '%s' has %llu bytes of data but its shape needs %llu"), entry->name,
+                 (unsigned long long) (entry->end - entry->begin), (unsigned long long) expected);
       return FALSE;
     }
   return TRUE;
@@ -215,15 +221,16 @@ parse_entry (const char   *name,
   if (object == NULL)
     {
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                 "the header entry '%s' is not a tensor description", name);
+                 _("the header entry '%s' is not a tensor description"), name);
       return FALSE;
     }
   dtype = studio_json_get_string (object, "dtype");
   if (dtype == NULL || !g_str_equal (dtype, "F32"))
     {
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                 "tensor '%s' has dtype %s; ConvStudio reads only F32 (float32) tensors",
-                 name, dtype != NULL ? dtype : "(none)");
+                 /* Translators: a tensor's name and its safetensors dtype, e.g. F16. */
+                 _("tensor '%s' has dtype %s; ConvStudio reads only F32 (float32) tensors"),
+                 name, dtype != NULL ? dtype : _("(none)"));
       return FALSE;
     }
   return parse_shape (studio_json_get_array (object, "shape"), entry, error)
@@ -253,13 +260,24 @@ check_layout (Reader  *reader,
     {
       const HeaderEntry *entry = &g_array_index (reader->entries, HeaderEntry, i);
 
-      if (entry->begin != position)
+      if (entry->begin < position)
         {
           set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                     "tensor '%s' %s the tensor before it (data_offsets %" G_GUINT64_FORMAT
-                     " where %" G_GUINT64_FORMAT " was expected)", entry->name,
-                     entry->begin < position ? "overlaps" : "leaves a gap after",
-                     entry->begin, position);
+                     /* Translators: a tensor's name, the offset where its data begins, and the
+                      * offset where the tensor before it ends. */
+                     _("tensor '%s' overlaps the tensor before it (data_offsets %llu where "
+                       "%llu was expected)"), entry->name, (unsigned long long) entry->begin,
+                     (unsigned long long) position);
+          return FALSE;
+        }
+      if (entry->begin > position)
+        {
+          set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
+                     /* Translators: as above, for data that begins after the tensor before it
+                      * ends. */
+                     _("tensor '%s' leaves a gap after the tensor before it (data_offsets %llu "
+                       "where %llu was expected)"), entry->name,
+                     (unsigned long long) entry->begin, (unsigned long long) position);
           return FALSE;
         }
       position = entry->end;
@@ -267,16 +285,18 @@ check_layout (Reader  *reader,
   if (position > reader->data_size)
     {
       set_error (error, STUDIO_MODEL_ERROR_TRUNCATED,
-                 "the file is truncated: it holds %" G_GUINT64_FORMAT " of the %"
-                 G_GUINT64_FORMAT " bytes of tensor data its header describes",
-                 reader->data_size, position);
+                 /* Translators: the bytes of tensor data in the file, then the bytes it should
+                  * hold. */
+                 _("the file is truncated: it holds %llu of the %llu bytes of tensor data its "
+                   "header describes"), (unsigned long long) reader->data_size,
+                 (unsigned long long) position);
       return FALSE;
     }
   if (position < reader->data_size)
     {
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                 "%" G_GUINT64_FORMAT " bytes after the last tensor belong to no tensor",
-                 reader->data_size - position);
+                 _("%llu bytes after the last tensor belong to no tensor"),
+                 (unsigned long long) (reader->data_size - position));
       return FALSE;
     }
   return TRUE;
@@ -324,15 +344,15 @@ check_format (Reader  *reader,
   if (format == NULL || !g_str_equal (format, "convstudio"))
     {
       set_error (error, STUDIO_MODEL_ERROR_NOT_MODEL_FILE,
-                 "it is a safetensors file but not a ConvStudio model (its metadata has no "
-                 "\"format\": \"convstudio\")");
+                 _("it is a safetensors file but not a ConvStudio model (its metadata has no "
+                   "\"format\": \"convstudio\")"));
       return FALSE;
     }
   if (version == NULL || !g_str_equal (version, "1"))
     {
       set_error (error, STUDIO_MODEL_ERROR_NOT_MODEL_FILE,
-                 "it was written in model file format version %s, which this version of "
-                 "ConvStudio cannot read", version != NULL ? version : "(none)");
+                 _("it was written in model file format version %s, which this version of "
+                   "ConvStudio cannot read"), version != NULL ? version : _("(none)"));
       return FALSE;
     }
   return TRUE;
@@ -370,7 +390,7 @@ build_model (Reader           *reader,
 
   if (json == NULL)
     {
-      set_error (error, STUDIO_MODEL_ERROR_CORRUPT, "its metadata has no architecture");
+      set_error (error, STUDIO_MODEL_ERROR_CORRUPT, _("its metadata has no architecture"));
       return FALSE;
     }
   architecture = studio_architecture_new_from_json (json, -1, error);
@@ -381,7 +401,9 @@ build_model (Reader           *reader,
   if (input_shape != NULL && !g_str_equal (input_shape, expected_shape))
     {
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                 "its input_shape %s differs from the architecture's %s", input_shape,
+                 /* Translators: two shapes, e.g. [28, 28, 1]: the file's input_shape, then the
+                  * one its architecture gives. */
+                 _("its input_shape %s differs from the architecture's %s"), input_shape,
                  expected_shape);
       return FALSE;
     }
@@ -391,9 +413,9 @@ build_model (Reader           *reader,
   if (kernel_floats > reader->data_size / sizeof (float))
     {
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                 "its architecture has at least %" G_GUINT64_FORMAT " weights but the file "
-                 "holds only %" G_GUINT64_FORMAT " bytes of tensor data", kernel_floats,
-                 reader->data_size);
+                 _("its architecture has at least %llu weights but the file holds only %llu "
+                   "bytes of tensor data"), (unsigned long long) kernel_floats,
+                 (unsigned long long) reader->data_size);
       return FALSE;
     }
   file->model_name = g_strdup (architecture->name);
@@ -413,8 +435,8 @@ read_optimizer_and_loss (Reader           *reader,
 
   if (loss != NULL && !(file->has_loss = cnn_loss_from_name (loss, &file->loss)))
     {
-      set_error (error, STUDIO_MODEL_ERROR_CORRUPT, "its loss '%s' is not one ConvStudio knows",
-                 loss);
+      set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
+                 _("its loss '%s' is not one ConvStudio knows"), loss);
       return FALSE;
     }
   if (class_names != NULL
@@ -460,7 +482,9 @@ match_tensor (HeaderEntry         *entry,
       g_autofree char *wanted = format_shape (tensor->rank, expected);
 
       set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                 "tensor '%s' has shape %s but the architecture gives it %s",
+                 /* Translators: a tensor's name, its shape in the file, and the shape the model
+                  * needs, e.g. (3, 3, 1, 32). */
+                 _("tensor '%s' has shape %s but the architecture gives it %s"),
                  entry->name, found, wanted);
       return FALSE;
     }
@@ -490,7 +514,7 @@ match_tensors (Reader   *reader,
       if (entry == NULL)
         {
           set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                     "tensor '%s', which the architecture needs, is missing", tensor->name);
+                     _("tensor '%s', which the architecture needs, is missing"), tensor->name);
           return FALSE;
         }
       if (!match_tensor (entry, tensor, error))
@@ -503,7 +527,7 @@ match_tensors (Reader   *reader,
       if (entry->destination == NULL)
         {
           set_error (error, STUDIO_MODEL_ERROR_CORRUPT,
-                     "it holds tensor '%s', which the model does not have", entry->name);
+                     _("it holds tensor '%s', which the model does not have"), entry->name);
           return FALSE;
         }
     }
@@ -556,7 +580,8 @@ load_tensors (Reader           *reader,
       best_weights = malloc (MAX (count, 1) * sizeof (float));
       if (best_weights == NULL)
         {
-          set_error (error, STUDIO_MODEL_ERROR_NO_MEMORY, "out of memory for the best weights");
+          set_error (error, STUDIO_MODEL_ERROR_NO_MEMORY,
+                     _("out of memory for the best weights"));
           return FALSE;
         }
       file->training.early_stopping.best_weights = best_weights;
@@ -596,7 +621,7 @@ studio_model_file_load (const char  *path,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                    "Could not load “%s”: ", display_name);
+                                    _("Could not load “%s”: "), display_name);
       return NULL;
     }
   cnn_model_set_step (file->model, model_step);

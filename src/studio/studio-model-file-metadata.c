@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "studio-json-private.h"
 #include "studio-model-file-private.h"
 
@@ -46,7 +48,8 @@ parse_object (const char  *json,
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (*root))
     {
-      set_corrupt (error, "%s is not a JSON object", what);
+      /* Translators: %s names the document, e.g. “The training state”. */
+      set_corrupt (error, _("%s is not a JSON object"), what);
       return NULL;
     }
   return json_node_get_object (*root);
@@ -108,7 +111,8 @@ read_setting (JsonObject  *config,
     return TRUE;
   if (!studio_json_get_double (config, key, value) || !isfinite (*value))
     {
-      set_corrupt (error, "the optimizer's '%s' is not a finite number", key);
+      /* Translators: %s is a setting's Keras name, e.g. learning_rate. */
+      set_corrupt (error, _("the optimizer's '%s' is not a finite number"), key);
       return FALSE;
     }
   return TRUE;
@@ -129,15 +133,15 @@ studio_metadata_optimizer_from_json (const char  *json,
   gboolean nesterov = FALSE;
   gint64 iterations = 0;
 
-  object = parse_object (json, "The optimizer metadata", &root, error);
+  object = parse_object (json, _("The optimizer metadata"), &root, error);
   if (object == NULL)
     return NULL;
   class_name = studio_json_get_string (object, "class_name");
   config = studio_json_get_object (object, "config");
   if (class_name == NULL || config == NULL || !cnn_optimizer_from_name (class_name, &type))
     {
-      set_corrupt (error, "the optimizer metadata names no supported optimizer "
-                   "(SGD, RMSprop or Adam)");
+      set_corrupt (error, _("the optimizer metadata names no supported optimizer "
+                            "(SGD, RMSprop or Adam)"));
       return NULL;
     }
   cnn_optimizer_config_init (&settings, type);
@@ -153,14 +157,14 @@ studio_metadata_optimizer_from_json (const char  *json,
   if (json_object_get_member (object, "iterations") != NULL
       && (!studio_json_get_int64 (object, "iterations", &iterations) || iterations < 0))
     {
-      set_corrupt (error, "the optimizer's iteration count is not a whole number");
+      set_corrupt (error, _("the optimizer's iteration count is not a whole number"));
       return NULL;
     }
 
   optimizer = cnn_optimizer_new (&settings, n_params, &cnn_error);
   if (optimizer == NULL)
     {
-      studio_set_error_from_cnn (error, &cnn_error, "The saved optimizer is not valid: ");
+      studio_set_error_from_cnn (error, &cnn_error, _("The saved optimizer is not valid: "));
       return NULL;
     }
   cnn_optimizer_set_learning_rate (optimizer, settings.learning_rate);
@@ -313,7 +317,8 @@ read_int (JsonObject  *object,
 
   if (!studio_json_get_int64 (object, key, &number) || number < minimum || number > G_MAXINT)
     {
-      set_corrupt (error, "the training state's '%s' is missing or not a valid number", key);
+      /* Translators: %s is a Keras or ConvStudio key, e.g. patience. */
+      set_corrupt (error, _("the training state's '%s' is missing or not a valid number"), key);
       return FALSE;
     }
   *value = (int) number;
@@ -328,7 +333,8 @@ read_double (JsonObject  *object,
 {
   if (!studio_json_get_double (object, key, value))
     {
-      set_corrupt (error, "the training state's '%s' is missing or not a number", key);
+      /* Translators: %s is a Keras or ConvStudio key, e.g. min_delta. */
+      set_corrupt (error, _("the training state's '%s' is missing or not a number"), key);
       return FALSE;
     }
   return TRUE;
@@ -344,7 +350,8 @@ read_uint64 (JsonObject  *object,
 
   if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, value, NULL))
     {
-      set_corrupt (error, "the training state's '%s' is missing or not a whole number", key);
+      /* Translators: %s is a ConvStudio key, e.g. seed. */
+      set_corrupt (error, _("the training state's '%s' is missing or not a whole number"), key);
       return FALSE;
     }
   return TRUE;
@@ -361,7 +368,7 @@ read_monitor (JsonObject      *object,
 
   if (name == NULL || strlen (name) >= CNN_NAME_MAX || mode_text == NULL)
     {
-      set_corrupt (error, "a callback's monitor or mode is missing from the training state");
+      set_corrupt (error, _("a callback's monitor or mode is missing from the training state"));
       return FALSE;
     }
   g_strlcpy (monitor, name, CNN_NAME_MAX);
@@ -371,7 +378,7 @@ read_monitor (JsonObject      *object,
         *mode = (CnnMonitorMode) i;
         return TRUE;
       }
-  set_corrupt (error, "a callback's mode '%s' is not auto, min or max", mode_text);
+  set_corrupt (error, _("a callback's mode '%s' is not auto, min or max"), mode_text);
   return FALSE;
 }
 
@@ -427,7 +434,7 @@ read_history (JsonArray  *array,
 
   if (length > MAX_HISTORY)
     {
-      set_corrupt (error, "the training history has more than %d epochs", MAX_HISTORY);
+      set_corrupt (error, _("the training history has more than %d epochs"), MAX_HISTORY);
       return FALSE;
     }
   *history = g_array_sized_new (FALSE, TRUE, sizeof (CnnEpochLogs), length);
@@ -444,7 +451,7 @@ read_history (JsonArray  *array,
           || !read_double (object, "lr", &logs.lr, error))
         {
           if (object == NULL)
-            set_corrupt (error, "an entry of the training history is not an object");
+            set_corrupt (error, _("an entry of the training history is not an object"));
           return FALSE;
         }
       logs.has_validation = studio_json_get_double (object, "val_loss", &logs.val_loss)
@@ -474,7 +481,8 @@ read_pair (JsonObject  *object,
       if (i == 1)
         return TRUE;
     }
-  set_corrupt (error, "the augmentation's '%s' is not a pair of numbers", key);
+  /* Translators: %s is a Keras ImageDataGenerator argument, e.g. zoom_range. */
+  set_corrupt (error, _("the augmentation's '%s' is not a pair of numbers"), key);
   return FALSE;
 }
 
@@ -494,7 +502,7 @@ read_data_settings (JsonObject           *object,
       || !g_ascii_string_to_unsigned (limit, 10, 0, G_MAXUINT64, &training->limit, NULL)
       || !g_ascii_string_to_signed (steps, 10, 0, G_MAXINT64, &training->steps_per_epoch, NULL))
     {
-      set_corrupt (error, "the training state's data settings are incomplete");
+      set_corrupt (error, _("the training state's data settings are incomplete"));
       return FALSE;
     }
   studio_json_get_boolean (object, "stratify", &training->stratify);
@@ -503,7 +511,7 @@ read_data_settings (JsonObject           *object,
   fill_mode = studio_json_get_string (augmentation, "fill_mode");
   if (fill_mode == NULL || !studio_fill_mode_from_name (fill_mode, &augment->fill_mode))
     {
-      set_corrupt (error, "the augmentation's fill_mode is missing or unknown");
+      set_corrupt (error, _("the augmentation's fill_mode is missing or unknown"));
       return FALSE;
     }
   augment->has_brightness_range = studio_json_get_array (augmentation, "brightness_range") != NULL;
@@ -532,7 +540,7 @@ studio_metadata_training_from_json (const char           *json,
   JsonArray *history;
 
   *has_best_weights = FALSE;
-  object = parse_object (json, "The training state", &root, error);
+  object = parse_object (json, _("The training state"), &root, error);
   if (object == NULL
       || !read_int (object, "epoch", 0, &training->epoch, error)
       || !read_uint64 (object, "step", model_step, error)
@@ -580,7 +588,7 @@ char **
 studio_metadata_class_names_from_json (const char  *json,
                                        GError     **error)
 {
-  g_autoptr(JsonNode) root = studio_json_parse (json, -1, "The class names", error);
+  g_autoptr(JsonNode) root = studio_json_parse (json, -1, _("The class names"), error);
   g_autoptr(GStrvBuilder) builder = NULL;
   JsonArray *array;
   guint length;
@@ -590,7 +598,7 @@ studio_metadata_class_names_from_json (const char  *json,
   if (!JSON_NODE_HOLDS_ARRAY (root)
       || (length = json_array_get_length (array = json_node_get_array (root))) > MAX_CLASSES)
     {
-      set_corrupt (error, "the class names are not a list of at most %d names", MAX_CLASSES);
+      set_corrupt (error, _("the class names are not a list of at most %d names"), MAX_CLASSES);
       return NULL;
     }
   builder = g_strv_builder_new ();
@@ -600,7 +608,7 @@ studio_metadata_class_names_from_json (const char  *json,
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         {
-          set_corrupt (error, "class name %u is not a string", i + 1);
+          set_corrupt (error, _("class name %u is not a string"), i + 1);
           return NULL;
         }
       g_strv_builder_add (builder, json_node_get_string (node));

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "studio-json-private.h"
 #include "studio-model-json-private.h"
 
@@ -26,11 +28,18 @@ studio_layer_set_error (GError                   **error,
   va_end (args);
 
   if (layer->name != NULL && layer->name[0] != '\0')
-    g_set_error (error, STUDIO_MODEL_ERROR, code, "Layer '%s' (%s): %s",
-                 layer->name, layer->class_name, message);
+    {
+      /* Translators: the layer's name, its Keras class (e.g. Conv2D) and what is wrong. */
+      g_set_error (error, STUDIO_MODEL_ERROR, code, _("Layer '%s' (%s): %s"),
+                   layer->name, layer->class_name, message);
+    }
   else
-    g_set_error (error, STUDIO_MODEL_ERROR, code, "Layer %d (%s): %s",
-                 layer->position, layer->class_name, message);
+    {
+      /* Translators: the layer's position in the file (1, 2, …), its Keras class and what
+       * is wrong. */
+      g_set_error (error, STUDIO_MODEL_ERROR, code, _("Layer %d (%s): %s"),
+                   layer->position, layer->class_name, message);
+    }
 }
 
 char *
@@ -79,13 +88,14 @@ studio_layer_read_int (const StudioLayerContext  *layer,
   if (!studio_layer_has_option (layer->config, key))
     {
       if (required)
-        studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer, "'%s' is missing", key);
+        studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer, _("'%s' is missing"),
+                                key);
       return !required;
     }
   if (!studio_json_get_int64 (layer->config, key, &number))
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                              "'%s' must be a whole number", key);
+                              _("'%s' must be a whole number"), key);
       return FALSE;
     }
   if (number < minimum || number > maximum)
@@ -95,7 +105,9 @@ studio_layer_read_int (const StudioLayerContext  *layer,
       g_autofree char *high = studio_format_count (maximum);
 
       studio_layer_set_error (error, number > maximum ? LIMIT : STUDIO_MODEL_ERROR_INVALID, layer,
-                              "'%s' is %s; ConvStudio accepts %s to %s", key, shown, low, high);
+                              /* Translators: the option's name, its value, and the range. */
+                              _("'%s' is %s; ConvStudio accepts %s to %s"), key, shown, low,
+                              high);
       return FALSE;
     }
   *value = (int) number;
@@ -118,7 +130,8 @@ studio_layer_read_pair (const StudioLayerContext  *layer,
   if (!studio_layer_has_option (layer->config, key))
     {
       if (required)
-        studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer, "'%s' is missing", key);
+        studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer, _("'%s' is missing"),
+                                key);
       return !required;
     }
   array = studio_json_get_array (layer->config, key);
@@ -134,17 +147,17 @@ studio_layer_read_pair (const StudioLayerContext  *layer,
       || !studio_json_node_get_int64 (json_array_get_element (array, 1), &sides[1]))
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                              "'%s' must be a whole number or a list of two", key);
+                              _("'%s' must be a whole number or a list of two"), key);
       return FALSE;
     }
   for (int i = 0; i < 2; i++)
     if (sides[i] < minimum || sides[i] > maximum)
       {
         studio_layer_set_error (error,
-                                sides[i] > maximum ? LIMIT : STUDIO_MODEL_ERROR_INVALID,
-                                layer, "'%s' is [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]; "
-                                "ConvStudio accepts sides of %d to %d", key, sides[0], sides[1],
-                                minimum, maximum);
+                                sides[i] > maximum ? LIMIT : STUDIO_MODEL_ERROR_INVALID, layer,
+                                _("'%s' is [%lld, %lld]; ConvStudio accepts sides of %d to %d"),
+                                key, (long long) sides[0], (long long) sides[1], minimum,
+                                maximum);
         return FALSE;
       }
   pair[0] = (int) sides[0];
@@ -165,7 +178,8 @@ studio_layer_read_float (const StudioLayerContext  *layer,
   if (!studio_layer_has_option (layer->config, key))
     {
       if (required)
-        studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer, "'%s' is missing", key);
+        studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer, _("'%s' is missing"),
+                                key);
       return !required;
     }
   if (!JSON_NODE_HOLDS_VALUE (node)
@@ -175,7 +189,7 @@ studio_layer_read_float (const StudioLayerContext  *layer,
       || fabs (number) > G_MAXFLOAT)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                              "'%s' must be a finite number", key);
+                              _("'%s' must be a finite number"), key);
       return FALSE;
     }
   *value = (float) number;
@@ -196,13 +210,14 @@ studio_layer_check_boolean (const StudioLayerContext  *layer,
   if (!studio_json_get_boolean (layer->config, key, &value))
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                              "'%s' must be true or false", key);
+                              _("'%s' must be true or false"), key);
       return FALSE;
     }
   if (value != expected)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                              "'%s': %s is not supported by ConvStudio", key,
+                              /* Translators: the option's name, then true or false. */
+                              _("'%s': %s is not supported by ConvStudio"), key,
                               value ? "true" : "false");
       return FALSE;
     }
@@ -220,7 +235,8 @@ studio_layer_check_unset (const StudioLayerContext  *layer,
     if (studio_layer_has_option (layer->config, keys[i]))
       {
         studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                                "'%s' is set, which ConvStudio does not support (it must be null)",
+                                _("'%s' is set, which ConvStudio does not support "
+                                  "(it must be null)"),
                                 keys[i]);
         return FALSE;
       }
@@ -239,7 +255,7 @@ studio_layer_read_use_bias (const StudioLayerContext  *layer,
   if (!studio_json_get_boolean (layer->config, "use_bias", &use_bias))
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                              "'use_bias' must be true or false");
+                              _("'use_bias' must be true or false"));
       return FALSE;
     }
   spec->use_bias = use_bias ? 1 : 0;
@@ -258,7 +274,7 @@ studio_layer_read_activation (const StudioLayerContext  *layer,
     {
       if (required)
         studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                                "'activation' is missing");
+                                _("'activation' is missing"));
       else
         *activation = CNN_ACTIVATION_LINEAR;
       return !required;
@@ -267,7 +283,7 @@ studio_layer_read_activation (const StudioLayerContext  *layer,
   if (name == NULL)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                              "'activation' must be the name of a built-in activation");
+                              _("'activation' must be the name of a built-in activation"));
       return FALSE;
     }
   if (!cnn_activation_from_name (name, activation))
@@ -275,7 +291,8 @@ studio_layer_read_activation (const StudioLayerContext  *layer,
       g_autofree char *supported = studio_layer_supported_activations ();
 
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                              "activation '%s' is not supported. Supported: %s", name, supported);
+                              _("activation '%s' is not supported. Supported: %s"), name,
+                              supported);
       return FALSE;
     }
   return TRUE;
@@ -299,7 +316,7 @@ studio_layer_read_padding (const StudioLayerContext  *layer,
   else
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                              "padding '%s' is not supported. Supported: valid, same",
+                              _("padding '%s' is not supported. Supported: valid, same"),
                               name != NULL ? name : "?");
       return FALSE;
     }
@@ -318,8 +335,8 @@ studio_layer_check_data_format (const StudioLayerContext  *layer,
   if (format != NULL && g_str_equal (format, "channels_last"))
     return TRUE;
   studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                          "data_format '%s' is not supported; ConvStudio works in channels_last "
-                          "(height, width, channels) like Keras on the CPU",
+                          _("data_format '%s' is not supported; ConvStudio works in "
+                            "channels_last (height, width, channels) like Keras on the CPU"),
                           format != NULL ? format : "?");
   return FALSE;
 }
@@ -351,7 +368,7 @@ studio_layer_check_common (const StudioLayerContext  *layer,
   if (dtype != NULL && g_str_equal (dtype, "float32"))
     return TRUE;
   studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                          "dtype '%s' is not supported; ConvStudio computes in float32",
+                          _("dtype '%s' is not supported; ConvStudio computes in float32"),
                           dtype != NULL ? dtype : "?");
   return FALSE;
 }

@@ -30,7 +30,7 @@ typedef struct {
 } StudioShapeState;
 
 /* Sets `error` to "Layer 'conv2d' (Conv2D): <message>" (or "Layer 3 (Conv2D): …" when the
- * layer has no name yet). */
+ * layer has no name yet); callers pass `format` translated, as _("'%s' is missing"). */
 void studio_layer_set_error (GError                   **error,
                              StudioModelError           code,
                              const StudioLayerContext  *layer,

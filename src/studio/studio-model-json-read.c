@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "studio-json-private.h"
 #include "studio-model-json-private.h"
 #include "studio-model-json.h"
@@ -39,14 +41,14 @@ read_conv2d (const StudioLayerContext  *layer,
   if (dilation[0] != 1 || dilation[1] != 1)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                              "dilation_rate [%d, %d] is not supported (only [1, 1])",
+                              _("dilation_rate [%d, %d] is not supported (only [1, 1])"),
                               dilation[0], dilation[1]);
       return FALSE;
     }
   if (groups != 1)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                              "groups %d is not supported (only 1)", groups);
+                              _("groups %d is not supported (only 1)"), groups);
       return FALSE;
     }
   return TRUE;
@@ -100,14 +102,14 @@ check_batch_norm_axis (const StudioLayerContext  *layer,
   if (!studio_json_node_get_int64 (node, &axis))
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                              "'axis' must be -1 or %d, the channels axis", shape->rank - 1);
+                              _("'axis' must be -1 or %d, the channels axis"), shape->rank - 1);
       return FALSE;
     }
   if (axis != -1 && axis != shape->rank - 1)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_UNSUPPORTED, layer,
-                              "axis %" G_GINT64_FORMAT " is not supported; ConvStudio normalises "
-                              "the channels axis (-1 or %d)", axis, shape->rank - 1);
+                              _("axis %lld is not supported; ConvStudio normalises the "
+                                "channels axis (-1 or %d)"), (long long) axis, shape->rank - 1);
       return FALSE;
     }
   return TRUE;
@@ -146,7 +148,7 @@ read_dropout (const StudioLayerContext  *layer,
   if (spec->rate < 0.0f || spec->rate >= 1.0f)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                              "'rate' must be at least 0 and below 1");
+                              _("'rate' must be at least 0 and below 1"));
       return FALSE;
     }
   return TRUE;
@@ -203,27 +205,28 @@ read_layer_name (StudioLayerContext  *layer,
   name = studio_json_get_string (layer->config, "name");
   if (name == NULL)
     {
-      studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer, "'name' must be a string");
+      studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
+                              _("'name' must be a string"));
       return FALSE;
     }
   if (strlen (name) >= CNN_NAME_MAX)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_LIMIT, layer,
-                              "the name is longer than %d bytes", CNN_NAME_MAX - 1);
+                              _("the name is longer than %d bytes"), CNN_NAME_MAX - 1);
       return FALSE;
     }
   for (const char *p = name; *p != '\0'; p++)
     if (*p == '/' || (guchar) *p < 0x20)
       {
         studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                                "the name '%s' holds a '/' or a control character", name);
+                                _("the name '%s' holds a '/' or a control character"), name);
         return FALSE;
       }
   layer->name = name;
   if (name[0] != '\0' && !g_hash_table_add (names_seen, (gpointer) name))
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                              "another layer has the same name; Keras layer names are unique");
+                              _("another layer has the same name; Keras layer names are unique"));
       return FALSE;
     }
   g_strlcpy (spec->name, name, sizeof spec->name);
@@ -247,25 +250,31 @@ read_input_shape (JsonArray   *dims,
   if (json_array_get_length (dims) != offset + 3)
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_UNSUPPORTED,
-                   "The input shape in %s is not an image shape (height, width, channels); "
-                   "ConvStudio builds image classifiers", where);
+                   /* Translators: %s is where the shape is: “the InputLayer”, “the first layer”
+                    * or build_input_shape (a Keras key, not translated). */
+                   _("The input shape in %s is not an image shape (height, width, channels); "
+                     "ConvStudio builds image classifiers"), where);
       return FALSE;
     }
   for (guint i = 0; i < 3; i++)
     if (!studio_json_node_get_int64 (json_array_get_element (dims, offset + i), &sides[i]))
       {
         g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_UNSUPPORTED,
-                     "The input shape in %s has a size that is not a whole number; "
-                     "ConvStudio needs a fixed image size", where);
+                     /* Translators: %s is where the shape is, e.g. “the InputLayer”. */
+                     _("The input shape in %s has a size that is not a whole number; "
+                       "ConvStudio needs a fixed image size"), where);
         return FALSE;
       }
   for (guint i = 0; i < 3; i++)
     if (sides[i] < 1 || sides[i] > maxima[i])
       {
         g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_LIMIT,
-                     "The input shape in %s is (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
-                     ", %" G_GINT64_FORMAT "); ConvStudio accepts sides of 1 to %d and "
-                     "1 to %d channels", where, sides[0], sides[1], sides[2],
+                     /* Translators: the first %s is where the shape is, e.g. “the InputLayer”;
+                      * then come the height, width and channels it gives, and the largest side
+                      * and channel count. */
+                     _("The input shape in %s is (%lld, %lld, %lld); ConvStudio accepts sides "
+                       "of 1 to %d and 1 to %d channels"), where, (long long) sides[0],
+                     (long long) sides[1], (long long) sides[2],
                      STUDIO_MODEL_MAX_INPUT_SIDE, STUDIO_MODEL_MAX_CHANNELS);
         return FALSE;
       }
@@ -287,7 +296,7 @@ read_input_layer (const StudioLayerContext  *layer,
   if (layer->position != 1)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                              "an InputLayer can only come first in a Sequential model");
+                              _("an InputLayer can only come first in a Sequential model"));
       return FALSE;
     }
   if (dims == NULL)
@@ -295,13 +304,14 @@ read_input_layer (const StudioLayerContext  *layer,
   if (dims == NULL)
     {
       studio_layer_set_error (error, STUDIO_MODEL_ERROR_INVALID, layer,
-                              "'batch_input_shape' is missing");
+                              _("'batch_input_shape' is missing"));
       return FALSE;
     }
   return studio_layer_check_boolean (layer, "sparse", FALSE, error)
          && studio_layer_check_boolean (layer, "ragged", FALSE, error)
          && studio_layer_check_common (layer, error)
-         && read_input_shape (dims, TRUE, "the InputLayer", shape, error);
+         /* Translators: completes “The input shape in %s …”. */
+         && read_input_shape (dims, TRUE, _("the InputLayer"), shape, error);
 }
 
 /* Older files (and tf.keras 2.4 without an InputLayer) put the shape on the first layer. */
@@ -311,12 +321,14 @@ read_first_layer_shape (const StudioLayerContext  *layer,
                         GError                   **error)
 {
   JsonArray *dims = studio_json_get_array (layer->config, "batch_input_shape");
+  /* Translators: completes “The input shape in %s …”. */
+  const char *where = _("the first layer");
 
   if (dims != NULL)
-    return read_input_shape (dims, TRUE, "the first layer", shape, error);
+    return read_input_shape (dims, TRUE, where, shape, error);
   dims = studio_json_get_array (layer->config, "input_shape");
   if (dims != NULL)
-    return read_input_shape (dims, FALSE, "the first layer", shape, error);
+    return read_input_shape (dims, FALSE, where, shape, error);
   return TRUE;
 }
 
@@ -349,7 +361,7 @@ read_layer (JsonNode            *node,
   if (layer.class_name == NULL || layer.config == NULL)
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID,
-                   "Layer %d is not a Keras layer (an object with class_name and config)",
+                   _("Layer %d is not a Keras layer (an object with class_name and config)"),
                    position);
       return FALSE;
     }
@@ -363,7 +375,9 @@ read_layer (JsonNode            *node,
       const char *name = studio_json_get_string (layer.config, "name");
 
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_UNSUPPORTED,
-                   "Layer '%s' has class %s, which ConvStudio does not support. Supported: %s",
+                   /* Translators: the layer's name, its Keras class and the list of supported
+                    * classes. */
+                   _("Layer '%s' has class %s, which ConvStudio does not support. Supported: %s"),
                    name != NULL ? name : "?", layer.class_name, supported);
       return FALSE;
     }
@@ -393,13 +407,14 @@ find_layer_list (JsonObject  *root,
   if (class_name == NULL || config_node == NULL)
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID,
-                   "The JSON is not a Keras model (it has no class_name and config)");
+                   _("The JSON is not a Keras model (it has no class_name and config)"));
       return NULL;
     }
   if (!g_str_equal (class_name, "Sequential"))
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_UNSUPPORTED,
-                   "The JSON holds a %s model; ConvStudio reads Sequential models only",
+                   /* Translators: %s is the Keras model class, e.g. Functional. */
+                   _("The JSON holds a %s model; ConvStudio reads Sequential models only"),
                    class_name);
       return NULL;
     }
@@ -413,7 +428,7 @@ find_layer_list (JsonObject  *root,
     }
   if (layers == NULL)
     g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID,
-                 "The Sequential model JSON has no list of layers");
+                 _("The Sequential model JSON has no list of layers"));
   return layers;
 }
 
@@ -436,7 +451,7 @@ check_layer_count (JsonArray  *layers,
       g_autofree char *limit = studio_format_count (STUDIO_MODEL_MAX_LAYERS);
 
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_LIMIT,
-                   "The model has %s layers; ConvStudio reads models of at most %s layers",
+                   _("The model has %s layers; ConvStudio reads models of at most %s layers"),
                    count, limit);
       return FALSE;
     }
@@ -463,16 +478,16 @@ studio_architecture_new_from_json (const char  *json,
       || (length < 0 && strnlen (json, MAX_JSON_BYTES + 1) > MAX_JSON_BYTES))
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_LIMIT,
-                   "The model JSON is larger than %d MB", STUDIO_MODEL_MAX_JSON_BYTES >> 20);
+                   _("The model JSON is larger than %d MB"), STUDIO_MODEL_MAX_JSON_BYTES >> 20);
       return NULL;
     }
-  root = studio_json_parse (json, length, "The model JSON", error);
+  root = studio_json_parse (json, length, _("The model JSON"), error);
   if (root == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID,
-                   "The JSON is not a Keras model (it is not an object)");
+                   _("The JSON is not a Keras model (it is not an object)"));
       return NULL;
     }
   layers = find_layer_list (json_node_get_object (root), &model_name, &config, error);
@@ -493,7 +508,7 @@ studio_architecture_new_from_json (const char  *json,
   if (architecture->layers->len == 0)
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID,
-                   "The model has no layers");
+                   _("The model has no layers"));
       return NULL;
     }
   if (!shape.have_input_shape && config != NULL
@@ -504,8 +519,8 @@ studio_architecture_new_from_json (const char  *json,
   if (!shape.have_input_shape)
     {
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_INVALID,
-                   "The model JSON gives no input shape (no InputLayer, and no "
-                   "batch_input_shape on the first layer)");
+                   _("The model JSON gives no input shape (no InputLayer, and no "
+                     "batch_input_shape on the first layer)"));
       return NULL;
     }
   architecture->height = shape.height;

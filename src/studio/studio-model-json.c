@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "studio-json-private.h"
 #include "studio-model-json-private.h"
 #include "studio-model-json.h"
@@ -156,15 +158,16 @@ studio_architecture_build (const StudioArchitecture  *architecture,
       g_autofree char *limit = studio_format_count ((gint64) STUDIO_MODEL_MAX_WEIGHTS);
 
       g_set_error (error, STUDIO_MODEL_ERROR, STUDIO_MODEL_ERROR_LIMIT,
-                   "Could not build the model: it has at least %s weights, more than the %s "
-                   "ConvStudio can train", count, limit);
+                   /* Translators: the model's weight count, then the most ConvStudio can train. */
+                   _("Could not build the model: it has at least %s weights, more than the %s "
+                     "ConvStudio can train"), count, limit);
       return NULL;
     }
   model = cnn_model_new (architecture->height, architecture->width, architecture->channels,
                          (const CnnLayerSpec *) (gpointer) architecture->layers->data,
                          (int) architecture->layers->len, seed, &cnn_error);
   if (model == NULL)
-    studio_set_error_from_cnn (error, &cnn_error, "Could not build the model: ");
+    studio_set_error_from_cnn (error, &cnn_error, _("Could not build the model: "));
   return model;
 }
 
@@ -205,7 +208,8 @@ studio_model_new_from_json_file (const char  *path,
   model = studio_model_new_from_json (contents, (gssize) length, seed, &local_error);
   if (model == NULL)
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "“%s”: ",
+      /* Translators: %s is a file name; the explanation of what is wrong in it follows. */
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("“%s”: "),
                                   display_name);
       return NULL;
     }

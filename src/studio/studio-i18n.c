@@ -1,4 +1,5 @@
-/* studio-i18n.c — sets up gettext for the app, from the installed or the build-tree catalogue. */
+/* studio-i18n.c — sets up gettext for the app and the CLI, from the installed or the build-tree
+ * catalogue. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 #include "config.h"
