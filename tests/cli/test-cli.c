@@ -25,29 +25,56 @@ result_clear (Result *result)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
 
-/* Runs convstudio-cli with the NULL-terminated arguments, in the work folder. */
+/* Runs convstudio-cli with the NULL-terminated arguments, in the work folder, with the
+ * environment envp (NULL: the test's own). */
 static Result
-run_cli (const char *first, ...)
+run_cli_va (char       **envp,
+            const char  *first,
+            va_list      args)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
   Result result = { 0 };
-  const char *argument;
-  va_list args;
   int wait_status;
 
   g_ptr_array_add (argv, (char *) g_getenv ("CONVSTUDIO_CLI"));
-  va_start (args, first);
-  for (argument = first; argument != NULL; argument = va_arg (args, const char *))
+  for (const char *argument = first; argument != NULL; argument = va_arg (args, const char *))
     g_ptr_array_add (argv, (char *) argument);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_assert_true (g_spawn_sync (work_dir, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_assert_true (g_spawn_sync (work_dir, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
                                &result.out, &result.err, &wait_status, &error));
   g_assert_no_error (error);
   result.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
   g_test_message ("exit %d\nstdout: %s\nstderr: %s", result.status, result.out, result.err);
+  return result;
+}
+
+static Result
+run_cli (const char *first, ...)
+{
+  Result result;
+  va_list args;
+
+  va_start (args, first);
+  result = run_cli_va (NULL, first, args);
+  va_end (args);
+  return result;
+}
+
+/* The same with LANGUAGE=ko (gettext ignores LANGUAGE in the "C" locale: C.UTF-8 it is). */
+static Result
+run_cli_korean (const char *first, ...)
+{
+  g_auto (GStrv) envp = g_get_environ ();
+  Result result;
+  va_list args;
+
+  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
+  envp = g_environ_setenv (envp, "LANGUAGE", "ko", TRUE);
+  va_start (args, first);
+  result = run_cli_va (envp, first, args);
+  va_end (args);
   return result;
 }
 
@@ -305,6 +332,31 @@ test_errors (void)
   g_assert_cmpstr (kept, ==, "{\"no\": \"safetensors\"}");
 }
 
+/* With LANGUAGE=ko the CLI speaks Korean, a broken model file's error included; the
+ * uninstalled CLI finds the build tree's catalogue. */
+static void
+test_korean (void)
+{
+  g_autofree char *broken = work_path ("broken.json");
+
+  g_assert_true (g_file_set_contents (broken,
+                                      "{\"class_name\": \"Sequential\", \"config\": "
+                                      "{\"layers\": [{\"class_name\": \"Conv2D\"}]}}", -1, NULL));
+  {
+    g_auto (Result) usage = run_cli_korean (NULL);
+    g_auto (Result) summary = run_cli_korean ("summary", "broken.json", NULL);
+    g_auto (Result) english = run_cli ("summary", "broken.json", NULL);
+
+    g_assert_cmpint (usage.status, ==, 2);
+    g_assert_nonnull (strstr (usage.err, "사용법"));
+    g_assert_cmpint (summary.status, ==, 1);
+    g_assert_nonnull (strstr (summary.err, "broken.json"));
+    g_assert_nonnull (strstr (summary.err, "레이어"));
+    g_assert_null (strstr (summary.err, "Keras layer"));
+    g_assert_nonnull (strstr (english.err, "is not a Keras layer"));
+  }
+}
+
 static void
 test_augment (void)
 {
@@ -395,6 +447,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/fashion-mnist", test_fashion_mnist);
   g_test_add_func ("/cli/kaggle-folder", test_kaggle_folder);
   g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/korean", test_korean);
   g_test_add_func ("/cli/augment", test_augment);
   g_test_add_func ("/cli/interrupt", test_interrupt);
 
