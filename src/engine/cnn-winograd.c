@@ -10,6 +10,11 @@
 // (Y = Aᵀ M A). That is 2.25 multiply-adds per output instead of 9; the transforms cost a
 // few additions per value, little next to the GEMMs when there are 16 channels or more.
 //
+// The backward passes go the same way. The input gradient is the correlation of the output
+// gradient with the kernel turned by 180° and its channels swapped, padding 2 − pad. The
+// kernel gradient is the adjoint of the forward: per position, du = Σ over tiles of
+// Vᵀ · (A dy Aᵀ) — 36 GEMMs again — summed over the batch, then g = Gᵀ du G once.
+//
 // The GEMMs run on the engine's register-blocked kernel (cnn_gemm_small_k) on blocks of
 // tiles sized so that their V and M stay in the L2 cache. Each sample is computed the same
 // way whatever the thread or chunk it falls in, so threads do not change the bits. The

@@ -12,8 +12,9 @@
 // - a model whose middle Conv2D runs on it, trained three RMSprop steps against the same
 //   model on BLAS: first loss within 1e-5 relative, the next two within 1e-3, every weight
 //   within 1e-3;
-// and what must be exact is checked exactly: 1 and 2 threads give the same bits, and a
-// sample gives the same bits whichever batch it is in.
+// and what must be exact is checked exactly: 1 and 2 threads give the same bits, a sample
+// gives the same bits whichever batch it is in, and the AVX-512 and AVX2 forms of the GEMMs
+// inside give the same bits.
 
 #include "config.h"
 
@@ -301,6 +302,55 @@ test_kernel_gradient_against_exact (void)
     }
 }
 
+/* The GEMMs inside take their AVX-512 forms where the CPU has them and their AVX2 forms
+ * elsewhere, with the same bits: so do the Winograd passes (on a CPU without AVX-512 both
+ * runs take the AVX2 forms and the test holds trivially). */
+static void
+test_avx512_same_bits_as_avx2 (void)
+{
+  const Case *c = &cases[4];
+  CnnWinogradShape shape = {
+    .in_h = c->in_h, .in_w = c->in_w, .in_c = c->in_c,
+    .out_h = c->in_h - 2, .out_w = c->in_w - 2, .out_c = c->out_c,
+  };
+  size_t in_floats = (size_t) c->in_h * c->in_w * c->in_c;
+  size_t out_floats = (size_t) shape.out_h * shape.out_w * c->out_c;
+  size_t kernel_floats = 9 * (size_t) c->in_c * c->out_c;
+  g_autofree float *in = g_new (float, in_floats), *kernel = g_new (float, kernel_floats);
+  g_autofree float *dout = g_new (float, out_floats);
+  g_autofree float *u = g_new (float, 4 * kernel_floats);
+  g_autofree float *scratch = g_new (float, cnn_winograd_scratch_floats (c->in_c, c->out_c));
+  float *out[2], *du[2];
+  CnnRng rng;
+
+  if (!cnn_winograd_fits (16, 16))
+    {
+      g_test_skip ("this CPU does not run the engine's own GEMM kernels");
+      return;
+    }
+  cnn_rng_seed (&rng, 47);
+  random_floats (&rng, in, in_floats);
+  random_floats (&rng, kernel, kernel_floats);
+  random_floats (&rng, dout, out_floats);
+  cnn_winograd_kernel (kernel, c->in_c, c->out_c, u);
+  for (int wide = 0; wide < 2; wide++)
+    {
+      cnn_gemm_small_k_allow_avx512 (wide);
+      out[wide] = g_new (float, out_floats);
+      du[wide] = g_new0 (float, 4 * kernel_floats);
+      cnn_winograd_correlate (&shape, u, in, out[wide], scratch);
+      cnn_winograd_kernel_gradient_add (&shape, in, dout, du[wide], scratch);
+    }
+  cnn_gemm_small_k_allow_avx512 (1);
+  g_assert_true (memcmp (out[0], out[1], out_floats * sizeof (float)) == 0);
+  g_assert_true (memcmp (du[0], du[1], 4 * kernel_floats * sizeof (float)) == 0);
+  for (int wide = 0; wide < 2; wide++)
+    {
+      g_free (out[wide]);
+      g_free (du[wide]);
+    }
+}
+
 /* 14×13×3 → Conv2D 16 'same' (small K) → BN → pool → Conv2D 32 (Winograd, 'valid' or
  * 'same') → BN → Conv2D 16 'same' (Winograd; its input gradient too) → pool → flatten →
  * Dense 3 softmax. */
@@ -442,6 +492,7 @@ main (int argc, char **argv)
                    test_input_gradient_against_exact);
   g_test_add_func ("/winograd/kernel-gradient-against-exact",
                    test_kernel_gradient_against_exact);
+  g_test_add_func ("/winograd/avx512-same-bits-as-avx2", test_avx512_same_bits_as_avx2);
   g_test_add_data_func ("/winograd/model-against-blas/valid",
                         GINT_TO_POINTER (CNN_PADDING_VALID), test_model_against_blas);
   g_test_add_data_func ("/winograd/model-against-blas/same",
