@@ -118,7 +118,7 @@ store8 (float *p, v8 v)
 
 /* r (6) = G g (3). */
 INLINE void
-kernel_1d (const v8 g[3], v8 r[6])
+kernel_1d (const v8 *g, v8 *r)
 {
   r[0] = g[0] / 4.0f;
   r[1] = -(g[0] + g[1] + g[2]) / 6.0f;
@@ -130,7 +130,7 @@ kernel_1d (const v8 g[3], v8 r[6])
 
 /* r (3) = Gᵀ u (6): the adjoint of kernel_1d. */
 INLINE void
-kernel_gradient_1d (const v8 u[6], v8 r[3])
+kernel_gradient_1d (const v8 *u, v8 *r)
 {
   r[0] = u[0] / 4.0f - (u[1] + u[2]) / 6.0f + (u[3] + u[4]) / 24.0f;
   r[1] = (u[2] - u[1]) / 6.0f + (u[3] - u[4]) / 12.0f;
@@ -139,7 +139,7 @@ kernel_gradient_1d (const v8 u[6], v8 r[3])
 
 /* r (6) = Bᵀ d (6). */
 INLINE void
-input_1d (const v8 d[6], v8 r[6])
+input_1d (const v8 *d, v8 *r)
 {
   r[0] = (d[4] - 5.0f * d[2]) + 4.0f * d[0];
   r[1] = (d[3] + d[4]) - 4.0f * (d[1] + d[2]);
@@ -151,7 +151,7 @@ input_1d (const v8 d[6], v8 r[6])
 
 /* r (4) = Aᵀ m (6). */
 INLINE void
-output_1d (const v8 m[6], v8 r[4])
+output_1d (const v8 *m, v8 *r)
 {
   const v8 sum12 = m[1] + m[2], diff12 = m[1] - m[2];
   const v8 sum34 = m[3] + m[4], diff34 = m[3] - m[4];
@@ -164,7 +164,7 @@ output_1d (const v8 m[6], v8 r[4])
 
 /* r (6) = A y (4): the adjoint of output_1d. */
 INLINE void
-gradient_1d (const v8 y[4], v8 r[6])
+output_gradient_1d (const v8 *y, v8 *r)
 {
   const v8 even = y[0] + y[2], odd = y[1] + y[3];
   const v8 even4 = y[0] + 4.0f * y[2], odd8 = 2.0f * y[1] + 8.0f * y[3];
@@ -177,32 +177,76 @@ gradient_1d (const v8 y[4], v8 r[6])
   r[5] = y[3];
 }
 
+/* The five 1-D transforms; each 2-D transform applies one to the columns of a block, then
+ * to the rows of the result. */
+typedef enum {
+  KERNEL,                    /* G: 3 → 6 */
+  KERNEL_GRADIENT,           /* Gᵀ: 6 → 3 */
+  INPUT,                     /* Bᵀ: 6 → 6 */
+  OUTPUT,                    /* Aᵀ: 6 → 4 */
+  OUTPUT_GRADIENT,           /* A: 4 → 6 */
+} Transform;
+
+INLINE int
+transform_inputs (Transform transform)
+{
+  return transform == KERNEL ? 3 : transform == OUTPUT_GRADIENT ? 4 : 6;
+}
+
+INLINE int
+transform_outputs (Transform transform)
+{
+  return transform == KERNEL_GRADIENT ? 3 : transform == OUTPUT ? 4 : 6;
+}
+
+INLINE void
+transform_1d (Transform transform, const v8 *v, v8 *r)
+{
+  switch (transform)
+    {
+    case KERNEL: kernel_1d (v, r); break;
+    case KERNEL_GRADIENT: kernel_gradient_1d (v, r); break;
+    case INPUT: input_1d (v, r); break;
+    case OUTPUT: output_1d (v, r); break;
+    case OUTPUT_GRADIENT: output_gradient_1d (v, r); break;
+    }
+}
+
+/* Eight channels of one block: to (m, m) = T from Tᵀ for the 1-D transform T (n → m), with
+ * from[y · from_row + x · from_col] and to[i · to_row + j · to_col]. Called with a constant
+ * `transform`, so that each caller gets its own unrolled code. */
+INLINE void
+transform_2d (Transform transform, const float *from, size_t from_row, size_t from_col,
+              float *to, size_t to_row, size_t to_col)
+{
+  const int n = transform_inputs (transform), m = transform_outputs (transform);
+  v8 t[6][6];
+
+  for (int x = 0; x < n; x++)
+    {
+      v8 column[6], r[6];
+      for (int y = 0; y < n; y++)
+        column[y] = load8 (from + y * from_row + x * from_col);
+      transform_1d (transform, column, r);
+      for (int i = 0; i < m; i++)
+        t[i][x] = r[i];
+    }
+  for (int i = 0; i < m; i++)
+    {
+      v8 r[6];
+      transform_1d (transform, t[i], r);
+      for (int j = 0; j < m; j++)
+        store8 (to + i * to_row + j * to_col, r[j]);
+    }
+}
+
 void AVX2_FMA
 cnn_winograd_kernel (const float *kernel, int in_c, int out_c, float *u)
 {
   const size_t pairs = (size_t) in_c * out_c;
 
   for (size_t pair = 0; pair < pairs; pair += 8)
-    {
-      v8 t[6][3];
-
-      for (int x = 0; x < 3; x++)
-        {
-          v8 column[3], r[6];
-          for (int y = 0; y < 3; y++)
-            column[y] = load8 (kernel + (size_t) (y * 3 + x) * pairs + pair);
-          kernel_1d (column, r);
-          for (int i = 0; i < 6; i++)
-            t[i][x] = r[i];
-        }
-      for (int i = 0; i < 6; i++)
-        {
-          v8 r[6];
-          kernel_1d (t[i], r);
-          for (int j = 0; j < 6; j++)
-            store8 (u + (size_t) (i * 6 + j) * pairs + pair, r[j]);
-        }
-    }
+    transform_2d (KERNEL, kernel + pair, 3 * pairs, pairs, u + pair, 6 * pairs, pairs);
 }
 
 void AVX2_FMA
@@ -211,26 +255,8 @@ cnn_winograd_kernel_gradient (const float *du, int in_c, int out_c, float *kerne
   const size_t pairs = (size_t) in_c * out_c;
 
   for (size_t pair = 0; pair < pairs; pair += 8)
-    {
-      v8 t[3][6];
-
-      for (int j = 0; j < 6; j++)
-        {
-          v8 column[6], r[3];
-          for (int i = 0; i < 6; i++)
-            column[i] = load8 (du + (size_t) (i * 6 + j) * pairs + pair);
-          kernel_gradient_1d (column, r);
-          for (int a = 0; a < 3; a++)
-            t[a][j] = r[a];
-        }
-      for (int a = 0; a < 3; a++)
-        {
-          v8 r[3];
-          kernel_gradient_1d (t[a], r);
-          for (int b = 0; b < 3; b++)
-            store8 (kernel_grad + (size_t) (a * 3 + b) * pairs + pair, r[b]);
-        }
-    }
+    transform_2d (KERNEL_GRADIENT, du + pair, 6 * pairs, pairs, kernel_grad + pair, 3 * pairs,
+                  pairs);
 }
 
 /* V of one tile: d (6, 6, channels) with row and column steps → v (36, stride `step`,
@@ -240,26 +266,7 @@ input_tile (const float *d, size_t row_step, size_t col_step, int channels, floa
             size_t step)
 {
   for (int c = 0; c < channels; c += 8)
-    {
-      v8 t[6][6];
-
-      for (int x = 0; x < 6; x++)
-        {
-          v8 column[6], r[6];
-          for (int y = 0; y < 6; y++)
-            column[y] = load8 (d + y * row_step + x * col_step + c);
-          input_1d (column, r);
-          for (int i = 0; i < 6; i++)
-            t[i][x] = r[i];
-        }
-      for (int i = 0; i < 6; i++)
-        {
-          v8 r[6];
-          input_1d (t[i], r);
-          for (int j = 0; j < 6; j++)
-            store8 (v + (i * 6 + j) * step + c, r[j]);
-        }
-    }
+    transform_2d (INPUT, d + c, row_step, col_step, v + c, 6 * step, step);
 }
 
 /* Y of one tile: m (36, stride `step`, channels) → y (4, 4, channels) with a row step. */
@@ -267,26 +274,7 @@ static AVX2_FMA void
 output_tile (const float *m, size_t step, int channels, float *y, size_t row_step)
 {
   for (int c = 0; c < channels; c += 8)
-    {
-      v8 t[4][6];
-
-      for (int x = 0; x < 6; x++)
-        {
-          v8 column[6], r[4];
-          for (int i = 0; i < 6; i++)
-            column[i] = load8 (m + (i * 6 + x) * step + c);
-          output_1d (column, r);
-          for (int i = 0; i < 4; i++)
-            t[i][x] = r[i];
-        }
-      for (int i = 0; i < 4; i++)
-        {
-          v8 r[4];
-          output_1d (t[i], r);
-          for (int j = 0; j < 4; j++)
-            store8 (y + i * row_step + j * channels + c, r[j]);
-        }
-    }
+    transform_2d (OUTPUT, m + c, 6 * step, step, y + c, row_step, (size_t) channels);
 }
 
 /* The gradient of a tile's M from the gradient of its outputs: y (4, 4, channels) with a
@@ -295,26 +283,7 @@ static AVX2_FMA void
 gradient_tile (const float *y, size_t row_step, int channels, float *m, size_t step)
 {
   for (int c = 0; c < channels; c += 8)
-    {
-      v8 t[6][4];
-
-      for (int x = 0; x < 4; x++)
-        {
-          v8 column[4], r[6];
-          for (int i = 0; i < 4; i++)
-            column[i] = load8 (y + i * row_step + x * channels + c);
-          gradient_1d (column, r);
-          for (int i = 0; i < 6; i++)
-            t[i][x] = r[i];
-        }
-      for (int i = 0; i < 6; i++)
-        {
-          v8 r[6];
-          gradient_1d (t[i], r);
-          for (int j = 0; j < 6; j++)
-            store8 (m + (i * 6 + j) * step + c, r[j]);
-        }
-    }
+    transform_2d (OUTPUT_GRADIENT, y + c, row_step, (size_t) channels, m + c, 6 * step, step);
 }
 
 /* V of tile (y0, x0) — its input block's top-left cell, possibly outside the input — into

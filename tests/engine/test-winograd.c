@@ -49,242 +49,174 @@ static const Case cases[] = {
   { 5, 21, 16, 40, 1 },
 };
 
-/* The exact correlation at output cell (oy, ox), channel o, and Σ|w·x| there. */
-static double
-exact_cell (const float *in, const float *kernel, int in_h, int in_w, int in_c, int out_c,
-            int pad, int oy, int ox, int o, double *magnitude)
-{
-  double sum = 0.0;
-
-  *magnitude = 0.0;
-  for (int ky = 0; ky < 3; ky++)
-    for (int kx = 0; kx < 3; kx++)
-      {
-        int y = oy + ky - pad, x = ox + kx - pad;
-        if (y < 0 || x < 0 || y >= in_h || x >= in_w)
-          continue;
-        for (int i = 0; i < in_c; i++)
-          {
-            double product = (double) in[((size_t) y * in_w + x) * in_c + i]
-                             * kernel[((size_t) (ky * 3 + kx) * in_c + i) * out_c + o];
-            sum += product;
-            *magnitude += fabs (product);
-          }
-      }
-  return sum;
-}
-
-/* The worst |error| / Σ|w·x| of the forward of `c`. */
-static double
-forward_error (const Case *c, CnnRng *rng)
+/* The forward of `c`: 'valid', or 'same' (padding 1). */
+static CnnWinogradShape
+forward_shape (const Case *c)
 {
   const int pad = c->same ? 1 : 0;
-  CnnWinogradShape shape = {
+
+  return (CnnWinogradShape) {
     .in_h = c->in_h, .in_w = c->in_w, .in_c = c->in_c,
     .out_h = c->in_h + 2 * pad - 2, .out_w = c->in_w + 2 * pad - 2, .out_c = c->out_c,
     .pad_top = pad, .pad_left = pad,
   };
-  size_t in_floats = (size_t) c->in_h * c->in_w * c->in_c;
-  size_t out_floats = (size_t) shape.out_h * shape.out_w * c->out_c;
-  size_t kernel_floats = 9 * (size_t) c->in_c * c->out_c;
-  float *in = g_new (float, in_floats), *kernel = g_new (float, kernel_floats);
-  float *u = g_new (float, 4 * kernel_floats);
-  float *out = g_new (float, out_floats + 1);
-  float *scratch = g_new (float, cnn_winograd_scratch_floats (c->in_c, c->out_c));
-  double worst = 0.0;
+}
 
-  random_floats (rng, in, in_floats);
-  random_floats (rng, kernel, kernel_floats);
-  out[out_floats] = 12345.0f; /* a guard past the end */
-  cnn_winograd_kernel (kernel, c->in_c, c->out_c, u);
-  cnn_winograd_correlate (&shape, u, in, out, scratch);
-  g_assert_cmpfloat (out[out_floats], ==, 12345.0f);
-  for (int oy = 0; oy < shape.out_h; oy++)
-    for (int ox = 0; ox < shape.out_w; ox++)
-      for (int o = 0; o < c->out_c; o++)
-        {
-          double magnitude;
-          double exact = exact_cell (in, kernel, c->in_h, c->in_w, c->in_c, c->out_c, pad, oy,
-                                     ox, o, &magnitude);
-          double got = out[((size_t) oy * shape.out_w + ox) * c->out_c + o];
-          double error = fabs (got - exact) / magnitude;
-          worst = error > worst ? error : worst;
-        }
-  g_free (in);
-  g_free (kernel);
-  g_free (u);
-  g_free (out);
-  g_free (scratch);
-  return worst;
+/* Exact sums, each with the sum of its terms' magnitudes: what a pass should give, and the
+ * scale of its rounding error. */
+typedef struct {
+  double *sum;
+  double *magnitude;
+} Exact;
+
+static void
+exact_init (Exact *exact, size_t count)
+{
+  exact->sum = g_new0 (double, count);
+  exact->magnitude = g_new0 (double, count);
 }
 
 static void
-test_forward_against_exact (void)
+exact_clear (Exact *exact)
 {
-  CnnRng rng;
-
-  if (!cnn_winograd_fits (16, 16))
-    {
-      g_test_skip ("this CPU does not run the engine's own GEMM kernels");
-      return;
-    }
-  cnn_rng_seed (&rng, 44);
-  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      double worst = forward_error (&cases[i], &rng);
-      g_test_message ("forward %dx%dx%d -> %d: worst error %.2e of sum |w*x|", cases[i].in_h,
-                      cases[i].in_w, cases[i].in_c, cases[i].out_c, worst);
-      g_assert_cmpfloat (worst, <=, 2e-5);
-    }
+  g_free (exact->sum);
+  g_free (exact->magnitude);
 }
 
-/* The input gradient: dx (in_h, in_w, in_c) of a Conv2D with dout (out_h, out_w, out_c),
- * against the exact scatter of every dout · kernel product. */
-static double
-input_gradient_error (const Case *c, CnnRng *rng)
+static void
+exact_add_term (Exact *exact, size_t element, double term)
 {
-  const int pad = c->same ? 1 : 0;
-  const int out_h = c->in_h + 2 * pad - 2, out_w = c->in_w + 2 * pad - 2;
-  CnnWinogradShape shape = {
-    .in_h = out_h, .in_w = out_w, .in_c = c->out_c,
-    .out_h = c->in_h, .out_w = c->in_w, .out_c = c->in_c,
-    .pad_top = 2 - pad, .pad_left = 2 - pad,
-  };
-  size_t in_floats = (size_t) c->in_h * c->in_w * c->in_c;
-  size_t out_floats = (size_t) out_h * out_w * c->out_c;
-  size_t kernel_floats = 9 * (size_t) c->in_c * c->out_c;
-  float *dout = g_new (float, out_floats), *kernel = g_new (float, kernel_floats);
-  float *u = g_new (float, 4 * kernel_floats), *dx = g_new (float, in_floats);
-  float *scratch = g_new (float, cnn_winograd_scratch_floats (c->out_c, c->in_c));
-  double *exact = g_new0 (double, in_floats), *magnitude = g_new0 (double, in_floats);
-  double worst = 0.0;
+  exact->sum[element] += term;
+  exact->magnitude[element] += fabs (term);
+}
 
-  random_floats (rng, dout, out_floats);
-  random_floats (rng, kernel, kernel_floats);
-  float *turned = g_new (float, kernel_floats);
-  cnn_winograd_turn_kernel (kernel, c->in_c, c->out_c, turned);
-  cnn_winograd_kernel (turned, c->out_c, c->in_c, u);
-  g_free (turned);
-  cnn_winograd_correlate (&shape, u, dout, dx, scratch);
-  for (int oy = 0; oy < out_h; oy++)
-    for (int ox = 0; ox < out_w; ox++)
+/* Adds one sample's terms, in double, to those of the three correlations given (not NULL):
+ * the forward out (out_h, out_w, out_c) = Σ in · kernel, the input gradient dx (in_h, in_w,
+ * in_c) = Σ dout · kernel and the kernel gradient dk (3, 3, in_c, out_c) = Σ in · dout, all
+ * over the same (output cell, kernel cell, channel pair) terms of the forward `shape`. */
+static void
+exact_add (const CnnWinogradShape *shape, const float *in, const float *kernel,
+           const float *dout, Exact *out, Exact *dx, Exact *dk)
+{
+  for (int oy = 0; oy < shape->out_h; oy++)
+    for (int ox = 0; ox < shape->out_w; ox++)
       for (int ky = 0; ky < 3; ky++)
         for (int kx = 0; kx < 3; kx++)
           {
-            int y = oy + ky - pad, x = ox + kx - pad;
-            if (y < 0 || x < 0 || y >= c->in_h || x >= c->in_w)
+            int y = oy + ky - shape->pad_top, x = ox + kx - shape->pad_left;
+            if (y < 0 || x < 0 || y >= shape->in_h || x >= shape->in_w)
               continue;
-            for (int i = 0; i < c->in_c; i++)
-              for (int o = 0; o < c->out_c; o++)
+            for (int i = 0; i < shape->in_c; i++)
+              for (int o = 0; o < shape->out_c; o++)
                 {
-                  size_t cell = ((size_t) y * c->in_w + x) * c->in_c + i;
-                  double product = (double) dout[((size_t) oy * out_w + ox) * c->out_c + o]
-                                   * kernel[((size_t) (ky * 3 + kx) * c->in_c + i) * c->out_c
-                                            + o];
-                  exact[cell] += product;
-                  magnitude[cell] += fabs (product);
+                  size_t in_cell = ((size_t) y * shape->in_w + x) * shape->in_c + i;
+                  size_t out_cell = ((size_t) oy * shape->out_w + ox) * shape->out_c + o;
+                  size_t weight = ((size_t) (ky * 3 + kx) * shape->in_c + i) * shape->out_c + o;
+                  if (out)
+                    exact_add_term (out, out_cell, (double) in[in_cell] * kernel[weight]);
+                  if (dx)
+                    exact_add_term (dx, in_cell, (double) dout[out_cell] * kernel[weight]);
+                  if (dk)
+                    exact_add_term (dk, weight, (double) in[in_cell] * dout[out_cell]);
                 }
           }
-  for (size_t cell = 0; cell < in_floats; cell++)
+}
+
+/* The worst |got − exact| / Σ|term| over `count` elements. */
+static double
+worst_error (const float *got, const Exact *exact, size_t count)
+{
+  double worst = 0.0;
+
+  for (size_t e = 0; e < count; e++)
     {
-      double error = fabs (dx[cell] - exact[cell]) / (magnitude[cell] + 1e-30);
+      double error = fabs (got[e] - exact->sum[e]) / (exact->magnitude[e] + 1e-30);
       worst = error > worst ? error : worst;
     }
-  g_free (dout);
-  g_free (kernel);
-  g_free (u);
-  g_free (dx);
-  g_free (scratch);
-  g_free (exact);
-  g_free (magnitude);
   return worst;
 }
 
-static void
-test_input_gradient_against_exact (void)
-{
-  CnnRng rng;
+typedef enum {
+  FORWARD,
+  INPUT_GRADIENT,
+  KERNEL_GRADIENT,
+} Pass;
 
-  if (!cnn_winograd_fits (16, 16))
-    {
-      g_test_skip ("this CPU does not run the engine's own GEMM kernels");
-      return;
-    }
-  cnn_rng_seed (&rng, 45);
-  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      double worst = input_gradient_error (&cases[i], &rng);
-      g_test_message ("input gradient %dx%dx%d <- %d: worst error %.2e of sum |w*dy|",
-                      cases[i].in_h, cases[i].in_w, cases[i].in_c, cases[i].out_c, worst);
-      g_assert_cmpfloat (worst, <=, 2e-5);
-    }
-}
+static const char *const pass_names[] = { "forward", "input gradient", "kernel gradient" };
 
-/* The weight gradient of `c` from one sample plus a second one (du is added to), against
- * the exact Σ x · dy over both. */
+/* The worst error of `pass` on `c`, with random data: one sample, or two for the kernel
+ * gradient, whose transformed sum du adds up over a batch. */
 static double
-kernel_gradient_error (const Case *c, CnnRng *rng)
+pass_error (Pass pass, const Case *c, CnnRng *rng)
 {
-  const int pad = c->same ? 1 : 0;
-  CnnWinogradShape shape = {
-    .in_h = c->in_h, .in_w = c->in_w, .in_c = c->in_c,
-    .out_h = c->in_h + 2 * pad - 2, .out_w = c->in_w + 2 * pad - 2, .out_c = c->out_c,
-    .pad_top = pad, .pad_left = pad,
-  };
+  const CnnWinogradShape shape = forward_shape (c);
+  const int samples = pass == KERNEL_GRADIENT ? 2 : 1;
   size_t in_floats = (size_t) c->in_h * c->in_w * c->in_c;
   size_t out_floats = (size_t) shape.out_h * shape.out_w * c->out_c;
   size_t kernel_floats = 9 * (size_t) c->in_c * c->out_c;
-  float *in = g_new (float, 2 * in_floats), *dout = g_new (float, 2 * out_floats);
-  float *du = g_new0 (float, 4 * kernel_floats), *grad = g_new (float, kernel_floats);
-  float *scratch = g_new (float, cnn_winograd_scratch_floats (c->in_c, c->out_c));
-  double *exact = g_new0 (double, kernel_floats), *magnitude = g_new0 (double, kernel_floats);
-  double worst = 0.0;
+  size_t scratch_floats = MAX (cnn_winograd_scratch_floats (c->in_c, c->out_c),
+                               cnn_winograd_scratch_floats (c->out_c, c->in_c));
+  g_autofree float *in = g_new (float, samples * in_floats);
+  g_autofree float *dout = g_new (float, samples * out_floats);
+  g_autofree float *kernel = g_new (float, kernel_floats);
+  g_autofree float *u = g_new (float, 4 * kernel_floats);
+  g_autofree float *scratch = g_new (float, scratch_floats);
+  /* What the pass computes: out, dx or dk, and one float past it, a guard. */
+  size_t result_floats = pass == FORWARD ? out_floats
+                         : pass == INPUT_GRADIENT ? in_floats : kernel_floats;
+  g_autofree float *result = g_new (float, result_floats + 1);
+  Exact exact;
+  double worst;
 
-  random_floats (rng, in, 2 * in_floats);
-  random_floats (rng, dout, 2 * out_floats);
-  for (int b = 0; b < 2; b++)
-    cnn_winograd_kernel_gradient_add (&shape, in + b * in_floats, dout + b * out_floats, du,
-                                      scratch);
-  cnn_winograd_kernel_gradient (du, c->in_c, c->out_c, grad);
-  for (int b = 0; b < 2; b++)
-    for (int oy = 0; oy < shape.out_h; oy++)
-      for (int ox = 0; ox < shape.out_w; ox++)
-        for (int ky = 0; ky < 3; ky++)
-          for (int kx = 0; kx < 3; kx++)
-            {
-              int y = oy + ky - pad, x = ox + kx - pad;
-              if (y < 0 || x < 0 || y >= c->in_h || x >= c->in_w)
-                continue;
-              for (int i = 0; i < c->in_c; i++)
-                for (int o = 0; o < c->out_c; o++)
-                  {
-                    size_t w = ((size_t) (ky * 3 + kx) * c->in_c + i) * c->out_c + o;
-                    double product = (double) in[b * in_floats
-                                                 + ((size_t) y * c->in_w + x) * c->in_c + i]
-                                     * dout[b * out_floats
-                                            + ((size_t) oy * shape.out_w + ox) * c->out_c + o];
-                    exact[w] += product;
-                    magnitude[w] += fabs (product);
-                  }
-            }
-  for (size_t w = 0; w < kernel_floats; w++)
+  random_floats (rng, in, samples * in_floats);
+  random_floats (rng, dout, samples * out_floats);
+  random_floats (rng, kernel, kernel_floats);
+  result[result_floats] = 12345.0f;
+  exact_init (&exact, result_floats);
+  switch (pass)
     {
-      double error = fabs (grad[w] - exact[w]) / (magnitude[w] + 1e-30);
-      worst = error > worst ? error : worst;
+    case FORWARD:
+      cnn_winograd_kernel (kernel, c->in_c, c->out_c, u);
+      cnn_winograd_correlate (&shape, u, in, result, scratch);
+      exact_add (&shape, in, kernel, dout, &exact, NULL, NULL);
+      break;
+    case INPUT_GRADIENT:
+      {
+        const CnnWinogradShape backward = {
+          .in_h = shape.out_h, .in_w = shape.out_w, .in_c = c->out_c,
+          .out_h = c->in_h, .out_w = c->in_w, .out_c = c->in_c,
+          .pad_top = 2 - shape.pad_top, .pad_left = 2 - shape.pad_left,
+        };
+        g_autofree float *turned = g_new (float, kernel_floats);
+
+        cnn_winograd_turn_kernel (kernel, c->in_c, c->out_c, turned);
+        cnn_winograd_kernel (turned, c->out_c, c->in_c, u);
+        cnn_winograd_correlate (&backward, u, dout, result, scratch);
+        exact_add (&shape, in, kernel, dout, NULL, &exact, NULL);
+        break;
+      }
+    case KERNEL_GRADIENT:
+      memset (u, 0, 4 * kernel_floats * sizeof (float)); /* du, added to */
+      for (int b = 0; b < samples; b++)
+        {
+          cnn_winograd_kernel_gradient_add (&shape, in + b * in_floats, dout + b * out_floats,
+                                            u, scratch);
+          exact_add (&shape, in + b * in_floats, kernel, dout + b * out_floats, NULL, NULL,
+                     &exact);
+        }
+      cnn_winograd_kernel_gradient (u, c->in_c, c->out_c, result);
+      break;
     }
-  g_free (in);
-  g_free (dout);
-  g_free (du);
-  g_free (grad);
-  g_free (scratch);
-  g_free (exact);
-  g_free (magnitude);
+  g_assert_cmpfloat (result[result_floats], ==, 12345.0f);
+  worst = worst_error (result, &exact, result_floats);
+  exact_clear (&exact);
   return worst;
 }
 
 static void
-test_kernel_gradient_against_exact (void)
+test_pass_against_exact (gconstpointer pass_data)
 {
+  Pass pass = GPOINTER_TO_INT (pass_data);
   CnnRng rng;
 
   if (!cnn_winograd_fits (16, 16))
@@ -292,12 +224,13 @@ test_kernel_gradient_against_exact (void)
       g_test_skip ("this CPU does not run the engine's own GEMM kernels");
       return;
     }
-  cnn_rng_seed (&rng, 46);
+  cnn_rng_seed (&rng, 44 + pass);
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      double worst = kernel_gradient_error (&cases[i], &rng);
-      g_test_message ("kernel gradient %dx%dx%d -> %d: worst error %.2e of sum |x*dy|",
-                      cases[i].in_h, cases[i].in_w, cases[i].in_c, cases[i].out_c, worst);
+      double worst = pass_error (pass, &cases[i], &rng);
+      g_test_message ("%s %dx%dx%d -> %d: worst error %.2e of the sum of |terms|",
+                      pass_names[pass], cases[i].in_h, cases[i].in_w, cases[i].in_c,
+                      cases[i].out_c, worst);
       g_assert_cmpfloat (worst, <=, 2e-5);
     }
 }
@@ -309,10 +242,7 @@ static void
 test_avx512_same_bits_as_avx2 (void)
 {
   const Case *c = &cases[4];
-  CnnWinogradShape shape = {
-    .in_h = c->in_h, .in_w = c->in_w, .in_c = c->in_c,
-    .out_h = c->in_h - 2, .out_w = c->in_w - 2, .out_c = c->out_c,
-  };
+  const CnnWinogradShape shape = forward_shape (c);
   size_t in_floats = (size_t) c->in_h * c->in_w * c->in_c;
   size_t out_floats = (size_t) shape.out_h * shape.out_w * c->out_c;
   size_t kernel_floats = 9 * (size_t) c->in_c * c->out_c;
@@ -487,11 +417,12 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/winograd/forward-against-exact", test_forward_against_exact);
-  g_test_add_func ("/winograd/input-gradient-against-exact",
-                   test_input_gradient_against_exact);
-  g_test_add_func ("/winograd/kernel-gradient-against-exact",
-                   test_kernel_gradient_against_exact);
+  g_test_add_data_func ("/winograd/forward-against-exact", GINT_TO_POINTER (FORWARD),
+                        test_pass_against_exact);
+  g_test_add_data_func ("/winograd/input-gradient-against-exact",
+                        GINT_TO_POINTER (INPUT_GRADIENT), test_pass_against_exact);
+  g_test_add_data_func ("/winograd/kernel-gradient-against-exact",
+                        GINT_TO_POINTER (KERNEL_GRADIENT), test_pass_against_exact);
   g_test_add_func ("/winograd/avx512-same-bits-as-avx2", test_avx512_same_bits_as_avx2);
   g_test_add_data_func ("/winograd/model-against-blas/valid",
                         GINT_TO_POINTER (CNN_PADDING_VALID), test_model_against_blas);
